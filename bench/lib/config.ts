@@ -1,0 +1,88 @@
+// The bench's knobs: the full run (under 15 minutes) or BENCH_QUICK=1 (a 1-2 minute smoke run).
+import { GatewayError } from '../../src/errors.ts';
+
+export const TARGET_NAMES = ['baseline', 'bun', 'node', 'nchan'] as const;
+export const SCENARIO_NAMES = ['a', 'b', 'c', 'd'] as const;
+export type TargetName = (typeof TARGET_NAMES)[number];
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
+export type Load = { clients: number; rate: number; windowMs: number; payloadBytes: number };
+
+export type Settings = {
+  quick: boolean;
+  targets: TargetName[];
+  scenarios: ScenarioName[];
+  /** Everything, all targets included, must be done by then (ms from start). */
+  budgetMs: number;
+  steady: Load;
+  saturation: Omit<Load, 'rate'> & { rates: number[]; minDeliveryPct: number; maxP99Ms: number };
+  idle: { counts: number[]; settleMs: number };
+  large: Load;
+  /** Connections per scenario that get the full parse (latency, order by seq). */
+  sampled: number;
+  drainMaxMs: number;
+  out: string;
+};
+
+const SMALL = 0; // payload size 0 = the bare ~150-byte option-chain row
+
+function list<T extends string>(name: string, allowed: readonly T[], fallback: T[]): T[] {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const items = raw.split(',').map((s) => s.trim());
+  const bad = items.filter((item) => !(allowed as readonly string[]).includes(item));
+  if (bad.length > 0) {
+    throw new GatewayError('invalid_config', `${name} has ${bad.join(', ')}; use ${allowed.join(',')}`);
+  }
+  return items as T[];
+}
+
+function numbers(name: string, fallback: number[]): number[] {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const values = raw.split(',').map(Number);
+  if (values.some((v) => !Number.isInteger(v) || v <= 0)) {
+    throw new GatewayError('invalid_config', `${name} must be positive integers, comma-separated`);
+  }
+  return values;
+}
+
+export function loadSettings(): Settings {
+  const quick = process.env.BENCH_QUICK === '1';
+  const common = {
+    quick,
+    targets: list('BENCH_TARGETS', TARGET_NAMES, [...TARGET_NAMES]),
+    scenarios: list('BENCH_SCENARIOS', SCENARIO_NAMES, [...SCENARIO_NAMES]),
+  };
+  if (quick) {
+    return {
+      ...common,
+      budgetMs: 170_000,
+      steady: { clients: 100, rate: 50, windowMs: 4000, payloadBytes: SMALL },
+      saturation: {
+        clients: 100, windowMs: 3000, payloadBytes: SMALL,
+        rates: numbers('BENCH_RATES', [200, 1000, 5000]), minDeliveryPct: 99, maxP99Ms: 1000,
+      },
+      idle: { counts: numbers('BENCH_IDLE_COUNTS', [1000, 3000]), settleMs: 3000 },
+      large: { clients: 20, rate: 500, windowMs: 3000, payloadBytes: 2048 },
+      sampled: 20,
+      drainMaxMs: 3000,
+      out: process.env.BENCH_OUT ?? 'bench/.work/RESULTS-quick.md',
+    };
+  }
+  return {
+    ...common,
+    budgetMs: 14 * 60_000,
+    steady: { clients: 1000, rate: 100, windowMs: 20_000, payloadBytes: SMALL },
+    saturation: {
+      clients: 1000, windowMs: 8000, payloadBytes: SMALL,
+      rates: numbers('BENCH_RATES', [250, 500, 1000, 2000, 4000, 8000, 16_000]),
+      minDeliveryPct: 99, maxP99Ms: 1000,
+    },
+    idle: { counts: numbers('BENCH_IDLE_COUNTS', [10_000, 50_000]), settleMs: 12_000 },
+    large: { clients: 200, rate: 5000, windowMs: 15_000, payloadBytes: 2048 },
+    sampled: 50,
+    drainMaxMs: 5000,
+    out: process.env.BENCH_OUT ?? 'bench/RESULTS.md',
+  };
+}

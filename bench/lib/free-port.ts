@@ -1,0 +1,15 @@
+// Finds a free TCP port on 127.0.0.1 by letting the kernel pick one and releasing it.
+import { createServer } from 'node:net';
+
+/** A port that was free a moment ago; callers bind it at once. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

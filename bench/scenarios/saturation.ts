@@ -1,0 +1,60 @@
+// Scenario (b): raise the rate at a fixed client count until delivery or p99 latency gives way.
+import type { ConnectResult } from '../lib/load-pool.ts';
+import { type Bench, withClients, withServer } from './rig.ts';
+import { measureWindow, warmUp, type WindowResult } from './window.ts';
+
+export type Step = WindowResult & { pass: boolean; why: string };
+export type SaturationResult = {
+  clients: number;
+  connect: ConnectResult;
+  steps: Step[];
+  /** Highest rate that passed, undefined when even the first failed. */
+  best: number | undefined;
+  /** True when the last step passed: the real limit lies above the rates tried. */
+  unbounded: boolean;
+};
+
+function judge(bench: Bench, w: WindowResult): Step {
+  const { minDeliveryPct, maxP99Ms } = bench.settings.saturation;
+  const why: string[] = [];
+  if (w.deliveryPct < minDeliveryPct) why.push(`delivery ${w.deliveryPct.toFixed(1)} %`);
+  if (!(w.p99Ms <= maxP99Ms)) why.push(`p99 ${w.p99Ms.toFixed(0)} ms`);
+  // A publisher that fell behind did not offer the rate: the step proves nothing either way.
+  if (w.publishSeconds * w.rate > w.sent * 1.1) why.push('publisher could not keep the rate');
+  return { ...w, pass: why.length === 0, why: why.join(', ') };
+}
+
+export function saturation(bench: Bench): Promise<SaturationResult> {
+  const plan = bench.settings.saturation;
+  return withServer(bench, (server) =>
+    withClients(bench, server, plan.clients, async ({ rig, connect }) => {
+      await warmUp(rig, plan.payloadBytes);
+      const steps: Step[] = [];
+      let best: number | undefined;
+      let failedAt: number | undefined;
+      const stepMs = plan.windowMs + bench.settings.drainMaxMs + 2000;
+      const tryRate = async (rate: number): Promise<boolean> => {
+        const load = { rate, windowMs: plan.windowMs, payloadBytes: plan.payloadBytes };
+        const step = judge(bench, await measureWindow(rig, load, bench.settings.drainMaxMs));
+        steps.push(step);
+        bench.note(`  ${rate}/s: ${step.pass ? 'pass' : `fail (${step.why})`}`);
+        return step.pass;
+      };
+      for (const rate of plan.rates) {
+        if (bench.remainingMs() < stepMs) break;
+        if (!(await tryRate(rate))) {
+          failedAt = rate;
+          break;
+        }
+        best = rate;
+      }
+      // One step between the last pass and the first failure narrows the answer.
+      if (best !== undefined && failedAt !== undefined && bench.remainingMs() > stepMs) {
+        const mid = Math.round(Math.sqrt(best * failedAt) / 50) * 50;
+        if (mid > best && mid < failedAt && (await tryRate(mid))) best = mid;
+      }
+      const unbounded = failedAt === undefined && steps.length === plan.rates.length;
+      return { clients: connect.open, connect, steps, best, unbounded };
+    }),
+  );
+}
