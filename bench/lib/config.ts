@@ -61,7 +61,7 @@ export function loadSettings(): Settings {
       steady: { clients: 100, rate: 50, windowMs: 4000, payloadBytes: SMALL },
       saturation: {
         clients: 100, windowMs: 3000, payloadBytes: SMALL,
-        rates: numbers('BENCH_RATES', [200, 1000, 5000]), minDeliveryPct: 99, maxP99Ms: 1000,
+        rates: numbers('BENCH_RATES', [200, 1000, 5000, 20_000]), minDeliveryPct: 99, maxP99Ms: 1000,
       },
       idle: { counts: numbers('BENCH_IDLE_COUNTS', [1000, 3000]), settleMs: 3000 },
       large: { clients: 20, rate: 500, windowMs: 3000, payloadBytes: 2048 },
