@@ -19,22 +19,32 @@ import { steady } from './scenarios/steady.ts';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const started = Date.now();
 
+const EXEC_ORDER: ScenarioName[] = ['a', 'c', 'd', 'b'];
+
 /** Rough time a scenario needs, so one that cannot finish is skipped rather than cut. */
 function needMs(s: Settings, scenario: ScenarioName): number {
-  if (scenario === 'a') return s.steady.windowMs + 20_000;
-  if (scenario === 'b') return 2 * (s.saturation.windowMs + s.drainMaxMs) + 20_000;
-  if (scenario === 'c') return s.idle.settleMs * s.idle.counts.length + 30_000;
-  return s.large.windowMs + 20_000;
+  if (scenario === 'a') return s.steady.windowMs + s.overheadMs;
+  if (scenario === 'b') return 2 * (s.saturation.windowMs + s.drainMaxMs) + s.overheadMs;
+  if (scenario === 'c') return (s.idle.settleMs + s.overheadMs) * s.idle.counts.length;
+  return s.large.windowMs + s.overheadMs;
 }
 
 async function runPeer(spec: TargetSpec, bench: Omit<Bench, 'spec' | 'note'>, peer: PeerResult) {
-  const full: Bench = { ...bench, spec, note: (line) => {
-    peer.notes.push(line.trim());
-    console.log(`[bench] ${spec.name}: ${line}`);
-  } };
-  for (const scenario of bench.settings.scenarios) {
+  const full: Bench = {
+    ...bench,
+    spec,
+    note: (line) => {
+      peer.notes.push(line.trim());
+      console.log(`[bench] ${spec.name}: ${line}`);
+    },
+  };
+  // (b) runs last: it is the one that adapts to whatever time is left.
+  const order = [...bench.settings.scenarios].sort(
+    (x, y) => EXEC_ORDER.indexOf(x) - EXEC_ORDER.indexOf(y),
+  );
+  for (const scenario of order) {
     if (bench.remainingMs() < needMs(bench.settings, scenario)) {
-      peer.problems[scenario] = 'skipped: out of this peer\'s share of the time budget';
+      peer.problems[scenario] = "skipped: out of this peer's share of the time budget";
       continue;
     }
     console.log(`[bench] ${spec.name}: scenario (${scenario})`);
@@ -53,7 +63,11 @@ async function runPeer(spec: TargetSpec, bench: Omit<Bench, 'spec' | 'note'>, pe
 async function main(): Promise<void> {
   installExitHandlers();
   const settings = loadSettings();
-  const workDir = join(root, 'bench/.work', `run-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  const workDir = join(
+    root,
+    'bench/.work',
+    `run-${new Date().toISOString().replace(/[:.]/g, '-')}`,
+  );
   mkdirSync(workDir, { recursive: true });
   // A hard stop in case anything hangs past every per-step deadline.
   setTimeout(() => {
@@ -65,7 +79,13 @@ async function main(): Promise<void> {
   const peers: PeerResult[] = TARGETS.filter((t) => settings.targets.includes(t.name)).map((t) => {
     const skipped = t.missing(root);
     if (skipped !== undefined) console.log(`[bench] ${t.name}: skipped — ${skipped}`);
-    return { name: t.name, label: t.label, problems: {}, notes: [], ...(skipped ? { skipped } : {}) };
+    return {
+      name: t.name,
+      label: t.label,
+      problems: {},
+      notes: [],
+      ...(skipped ? { skipped } : {}),
+    };
   });
   const redis = await startRedis(workDir);
   const publisher = new Publisher(redis.url, 'sse:chain-feed');
@@ -84,14 +104,21 @@ async function main(): Promise<void> {
     await publisher.stop();
     await redis.stop();
   }
-  const run: Run = { settings, machine, startedAt: new Date(started), peers,
-    seconds: (Date.now() - started) / 1000 };
+  const run: Run = {
+    settings,
+    machine,
+    startedAt: new Date(started),
+    peers,
+    seconds: (Date.now() - started) / 1000,
+  };
   const out = join(root, settings.out);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, resultsMarkdown(run));
   writeFileSync(join(workDir, 'results.json'), JSON.stringify(run, null, 2));
-  console.log(`\n${consoleTable(run)}\n\nServer and load share ${machine.nproc} cores. ` +
-    `Full figures: ${settings.out}; logs: ${workDir}`);
+  console.log(
+    `\n${consoleTable(run)}\n\nServer and load share ${machine.nproc} cores. ` +
+      `Full figures: ${settings.out}; logs: ${workDir}`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -13,7 +13,7 @@ function track(child: ChildProcess, group: boolean): ChildProcess {
   return child;
 }
 
-/** A server in its own process group (so wrappers and nginx workers go with it), logging to a file. */
+/** A server in its own process group (wrappers and nginx workers go with it), logging to a file. */
 export function spawnServer(
   command: string,
   args: string[],

@@ -14,6 +14,8 @@ export type Settings = {
   scenarios: ScenarioName[];
   /** Everything, all targets included, must be done by then (ms from start). */
   budgetMs: number;
+  /** Start-up, connecting and warm-up time a scenario needs on top of its windows. */
+  overheadMs: number;
   steady: Load;
   saturation: Omit<Load, 'rate'> & { rates: number[]; minDeliveryPct: number; maxP99Ms: number };
   idle: { counts: number[]; settleMs: number };
@@ -32,7 +34,10 @@ function list<T extends string>(name: string, allowed: readonly T[], fallback: T
   const items = raw.split(',').map((s) => s.trim());
   const bad = items.filter((item) => !(allowed as readonly string[]).includes(item));
   if (bad.length > 0) {
-    throw new GatewayError('invalid_config', `${name} has ${bad.join(', ')}; use ${allowed.join(',')}`);
+    throw new GatewayError(
+      'invalid_config',
+      `${name} has ${bad.join(', ')}; use ${allowed.join(',')}`,
+    );
   }
   return items as T[];
 }
@@ -57,27 +62,36 @@ export function loadSettings(): Settings {
   if (quick) {
     return {
       ...common,
-      budgetMs: 170_000,
-      steady: { clients: 100, rate: 50, windowMs: 4000, payloadBytes: SMALL },
+      budgetMs: 150_000,
+      overheadMs: 6000,
+      steady: { clients: 100, rate: 50, windowMs: 3000, payloadBytes: SMALL },
       saturation: {
-        clients: 100, windowMs: 3000, payloadBytes: SMALL,
-        rates: numbers('BENCH_RATES', [200, 1000, 5000, 20_000]), minDeliveryPct: 99, maxP99Ms: 1000,
+        clients: 100,
+        windowMs: 2000,
+        payloadBytes: SMALL,
+        rates: numbers('BENCH_RATES', [1000, 5000, 20_000]),
+        minDeliveryPct: 99,
+        maxP99Ms: 1000,
       },
-      idle: { counts: numbers('BENCH_IDLE_COUNTS', [1000, 3000]), settleMs: 3000 },
-      large: { clients: 20, rate: 500, windowMs: 3000, payloadBytes: 2048 },
+      idle: { counts: numbers('BENCH_IDLE_COUNTS', [1000, 3000]), settleMs: 2000 },
+      large: { clients: 20, rate: 500, windowMs: 2000, payloadBytes: 2048 },
       sampled: 20,
-      drainMaxMs: 3000,
+      drainMaxMs: 2000,
       out: process.env.BENCH_OUT ?? 'bench/.work/RESULTS-quick.md',
     };
   }
   return {
     ...common,
     budgetMs: 14 * 60_000,
+    overheadMs: 20_000,
     steady: { clients: 1000, rate: 100, windowMs: 20_000, payloadBytes: SMALL },
     saturation: {
-      clients: 1000, windowMs: 8000, payloadBytes: SMALL,
+      clients: 1000,
+      windowMs: 8000,
+      payloadBytes: SMALL,
       rates: numbers('BENCH_RATES', [250, 500, 1000, 2000, 4000, 8000, 16_000]),
-      minDeliveryPct: 99, maxP99Ms: 1000,
+      minDeliveryPct: 99,
+      maxP99Ms: 1000,
     },
     idle: { counts: numbers('BENCH_IDLE_COUNTS', [10_000, 50_000]), settleMs: 12_000 },
     large: { clients: 200, rate: 5000, windowMs: 15_000, payloadBytes: 2048 },

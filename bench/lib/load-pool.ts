@@ -39,12 +39,17 @@ export class LoadPool {
         const command = { type: 'connect', target, count, addresses, sampled: share };
         const full = { ...command, concurrency: 64, timeoutMs: 15_000 };
         return request<Extract<WorkerReply, { type: 'connected' }>>(
-          worker, full, 'connected', 30_000 + count * 10);
+          worker,
+          full,
+          'connected',
+          30_000 + count * 10,
+        );
       }),
     );
     const errors: Record<string, number> = {};
     for (const reply of replies) {
-      for (const [reason, k] of Object.entries(reply.errors)) errors[reason] = (errors[reason] ?? 0) + k;
+      for (const [reason, k] of Object.entries(reply.errors))
+        errors[reason] = (errors[reason] ?? 0) + k;
     }
     return {
       open: replies.reduce((s, r) => s + r.open, 0),
@@ -54,13 +59,16 @@ export class LoadPool {
   }
 
   async reset(seqFrom: number): Promise<void> {
-    await Promise.all(this.workers.map((w) => request(w, { type: 'reset', seqFrom }, 'reset-done', 10_000)));
+    await Promise.all(
+      this.workers.map((w) => request(w, { type: 'reset', seqFrom }, 'reset-done', 10_000)),
+    );
   }
 
   async counts(): Promise<Counts> {
     const replies = await Promise.all(
       this.workers.map((w) =>
-        request<Extract<WorkerReply, { type: 'counts' }>>(w, { type: 'count' }, 'counts', 10_000)),
+        request<Extract<WorkerReply, { type: 'counts' }>>(w, { type: 'count' }, 'counts', 10_000),
+      ),
     );
     return replies.reduce(
       (sum, { counts: c }) => ({
@@ -76,17 +84,43 @@ export class LoadPool {
   async report(seqTo: number): Promise<PoolStats> {
     const replies = await Promise.all(
       this.workers.map((w) =>
-        request<Extract<WorkerReply, { type: 'report' }>>(w, { type: 'report', seqTo }, 'report', 10_000)),
+        request<Extract<WorkerReply, { type: 'report' }>>(
+          w,
+          { type: 'report', seqTo },
+          'report',
+          10_000,
+        ),
+      ),
     );
     const latency = new Histogram();
     const total: PoolStats = {
-      open: 0, frames: 0, withFrames: 0, closed: 0, bytes: 0,
-      sampledOpen: 0, received: 0, missed: 0, dups: 0, reordered: 0, latency,
+      open: 0,
+      frames: 0,
+      withFrames: 0,
+      closed: 0,
+      bytes: 0,
+      sampledOpen: 0,
+      received: 0,
+      missed: 0,
+      dups: 0,
+      reordered: 0,
+      latency,
     };
     for (const { stats } of replies) {
       latency.merge(stats.latency);
-      for (const key of ['open', 'frames', 'withFrames', 'closed', 'bytes', 'sampledOpen',
-        'received', 'missed', 'dups', 'reordered'] as const) total[key] += stats[key];
+      for (const key of [
+        'open',
+        'frames',
+        'withFrames',
+        'closed',
+        'bytes',
+        'sampledOpen',
+        'received',
+        'missed',
+        'dups',
+        'reordered',
+      ] as const)
+        total[key] += stats[key];
     }
     return total;
   }

@@ -47,6 +47,12 @@ export function processTree(pid: number): number[] {
   return tree;
 }
 
+/** The soft RLIMIT_NOFILE that this process (and so every server it spawns) runs under. */
+export function fdLimit(): number {
+  const line = /Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'));
+  return Number(line?.[1] ?? 1024);
+}
+
 export type Usage = { ticks: number; rssKb: number };
 
 /** CPU ticks and RSS summed over `pids`. */
@@ -58,6 +64,33 @@ export function usageOf(pids: number[]): Usage {
     rssKb += readRssKb(pid);
   }
   return { ticks, rssKb };
+}
+
+/** Busy CPU ticks of the whole machine, all cores (from /proc/stat's first line). */
+function machineBusyTicks(): number {
+  const fields =
+    readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1) ?? [];
+  const ticks = fields.slice(0, 8).map(Number);
+  // idle and iowait are the 4th and 5th fields; everything else is work.
+  return ticks.reduce((a, b) => a + b, 0) - (ticks[3] ?? 0) - (ticks[4] ?? 0);
+}
+
+/** CPU % (of one core) used by the whole machine over a window, whoever used it. */
+export class MachineMeter {
+  private startTicks = 0;
+  private startedAt = 0;
+
+  start(): void {
+    this.startedAt = performance.now();
+    this.startTicks = machineBusyTicks();
+  }
+
+  stop(): number {
+    const seconds = (performance.now() - this.startedAt) / 1000;
+    return seconds > 0
+      ? (100 * (machineBusyTicks() - this.startTicks)) / TICKS_PER_SECOND / seconds
+      : 0;
+  }
 }
 
 export type MeterReading = { cpuPct: number; rssPeakMb: number; rssEndMb: number };

@@ -10,7 +10,7 @@ const MODULE = fileURLToPath(new URL('../load/publisher.ts', import.meta.url));
 export type RunResult = { seqFrom: number; sent: number; elapsedMs: number; maxBehind: number };
 
 export class Publisher {
-  /** The next seq to publish; never reused, so late events of one window cannot pass for the next. */
+  /** The next seq to publish; never reused, so a late event cannot pass for the next window's. */
   nextSeq = 0;
   private readonly child: ChildProcess;
 
@@ -32,7 +32,11 @@ export class Publisher {
     const seqFrom = this.nextSeq;
     const command = { type: 'run', rate, durationMs, seqFrom, payloadBytes };
     const reply = await request<Extract<PublisherReply, { type: 'ran' }>>(
-      this.child, command, 'ran', durationMs * 3 + 30_000);
+      this.child,
+      command,
+      'ran',
+      durationMs * 3 + 30_000,
+    );
     this.nextSeq += reply.sent;
     return { seqFrom, sent: reply.sent, elapsedMs: reply.elapsedMs, maxBehind: reply.maxBehind };
   }

@@ -21,10 +21,14 @@ export async function startRedis(workDir: string): Promise<RedisHandle> {
   // Refused connections while redis-server boots are expected; the PING deadline decides.
   client.on('error', () => undefined);
   try {
-    await waitFor('redis-server answering PING', async () => {
-      if (client.status !== 'ready') await client.connect();
-      return (await client.ping()) === 'PONG';
-    }, 10_000);
+    await waitFor(
+      'redis-server answering PING',
+      async () => {
+        if (client.status !== 'ready') await client.connect();
+        return (await client.ping()) === 'PONG';
+      },
+      10_000,
+    );
   } finally {
     client.disconnect();
   }

@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { spawnServer, stopChild } from './children.ts';
 import type { TargetName } from './config.ts';
 import { freePort } from './free-port.ts';
+import { processTree } from './proc-stats.ts';
 import { startNchan, nchanMissing } from './nchan.ts';
 import { httpGet, waitFor } from './wait.ts';
 
 export type Running = {
-  pid: number;
+  /** Every process that serves the stream (the server's tree, plus a feeder where one runs). */
+  pids: () => number[];
   port: number;
   path: string;
   event: string;
@@ -48,14 +50,15 @@ async function startProcess(
     logFile: join(ctx.workDir, `${name}.log`),
   });
   const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}; see ${name}.log`))));
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}; see ${name}.log`))),
+  );
   exited.catch(() => undefined);
   await Promise.race([
     waitFor(`${name} /health = 200`, async () => (await healthClients(port)) !== undefined, 30_000),
     exited,
   ]);
   return {
-    pid: child.pid ?? 0,
+    pids: () => processTree(child.pid ?? 0),
     port,
     path: '/sse/chain-feed',
     event: 'chain',
@@ -85,22 +88,36 @@ export const TARGETS: TargetSpec[] = [
     name: 'baseline',
     label: 'baseline (Express sketch, Node)',
     missing: () => undefined,
-    start: (ctx) => startProcess(ctx, 'baseline', process.execPath,
-      ['bench/baseline/sse-gateway.js'], { REDIS_URL: ctx.redisUrl }),
+    start: (ctx) =>
+      startProcess(ctx, 'baseline', process.execPath, ['bench/baseline/sse-gateway.js'], {
+        REDIS_URL: ctx.redisUrl,
+      }),
   },
   {
     name: 'bun',
     label: 'gateway on Bun',
     missing: gatewayMissing('src/runtime/bun.ts'),
-    start: (ctx) => startProcess(ctx, 'gateway-bun', join(ctx.root, 'node_modules/.bin/bun'),
-      ['src/runtime/bun.ts'], gatewayEnv(ctx)),
+    start: (ctx) =>
+      startProcess(
+        ctx,
+        'gateway-bun',
+        join(ctx.root, 'node_modules/.bin/bun'),
+        ['src/runtime/bun.ts'],
+        gatewayEnv(ctx),
+      ),
   },
   {
     name: 'node',
     label: 'gateway on Node',
     missing: gatewayMissing('src/runtime/node.ts'),
-    start: (ctx) => startProcess(ctx, 'gateway-node', process.execPath,
-      ['--import', 'tsx', 'src/runtime/node.ts'], gatewayEnv(ctx)),
+    start: (ctx) =>
+      startProcess(
+        ctx,
+        'gateway-node',
+        process.execPath,
+        ['--import', 'tsx', 'src/runtime/node.ts'],
+        gatewayEnv(ctx),
+      ),
   },
   { name: 'nchan', label: 'nginx + nchan', missing: nchanMissing, start: startNchan },
 ];

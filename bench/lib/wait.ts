@@ -27,7 +27,10 @@ export async function waitFor(
 }
 
 /** GET a loopback URL and return its status and body, or throw on a network error. */
-export async function httpGet(url: string, timeoutMs = 2000): Promise<{ status: number; body: string }> {
+export async function httpGet(
+  url: string,
+  timeoutMs = 2000,
+): Promise<{ status: number; body: string }> {
   const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   return { status: response.status, body: await response.text() };
 }

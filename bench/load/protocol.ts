@@ -43,5 +43,4 @@ export type PublisherCommand =
   | { type: 'one'; seq: number; payloadBytes: number };
 
 export type PublisherReply =
-  | { type: 'ran'; sent: number; elapsedMs: number; maxBehind: number }
-  | { type: 'one-done' };
+  { type: 'ran'; sent: number; elapsedMs: number; maxBehind: number } | { type: 'one-done' };

@@ -12,7 +12,9 @@ const TS = Buffer.from('"ts":');
 
 function isNumberByte(byte: number): boolean {
   // 0-9 . - + e E
-  return (byte >= 48 && byte <= 57) || byte === 46 || byte === 45 || byte === 43 || (byte | 32) === 101;
+  return (
+    (byte >= 48 && byte <= 57) || byte === 46 || byte === 45 || byte === 43 || (byte | 32) === 101
+  );
 }
 
 function numberAfter(data: Buffer, key: Buffer): number {

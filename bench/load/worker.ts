@@ -1,7 +1,13 @@
 // A load worker process: holds many SSE connections and reports counts to the bench on request.
 import { SseConnection } from './connection.ts';
 import { Histogram } from './histogram.ts';
-import type { ConnectCommand, Counts, WorkerCommand, WorkerReply, WorkerStats } from './protocol.ts';
+import type {
+  ConnectCommand,
+  Counts,
+  WorkerCommand,
+  WorkerReply,
+  WorkerStats,
+} from './protocol.ts';
 
 const connections: SseConnection[] = [];
 const latency = new Histogram();
@@ -17,7 +23,8 @@ async function openAll(command: ConnectCommand): Promise<void> {
   let failed = 0;
   let next = 0;
   // Every `sampleEvery`-th connection is parsed fully, spread evenly over the whole set.
-  const sampleEvery = command.sampled > 0 ? Math.max(1, Math.floor(command.count / command.sampled)) : 0;
+  const sampleEvery =
+    command.sampled > 0 ? Math.max(1, Math.floor(command.count / command.sampled)) : 0;
   const one = async (): Promise<void> => {
     while (next < command.count) {
       const index = next;

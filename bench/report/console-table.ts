@@ -4,7 +4,8 @@ import type { Run } from './types.ts';
 
 export function consoleTable(run: Run): string {
   const ran = run.peers.filter((p) => p.skipped === undefined);
-  const skipped = run.peers.filter((p) => p.skipped !== undefined)
+  const skipped = run.peers
+    .filter((p) => p.skipped !== undefined)
     .map((p) => `${p.name}: skipped — ${p.skipped}`);
   const rows = ran.map((p) => {
     const a = p.a?.window;
@@ -21,7 +22,15 @@ export function consoleTable(run: Run): string {
       ms(d?.p99Ms),
     ];
   });
-  const head = ['peer', '(a) deliv', '(a) p99 ms', '(a) CPU %', '(b) max msg/s', '(c) KB/conn',
-    '(d) ev/s', '(d) p99 ms'];
+  const head = [
+    'peer',
+    '(a) deliv',
+    '(a) p99 ms',
+    '(a) CPU %',
+    '(b) max msg/s',
+    '(c) KB/conn',
+    '(d) ev/s',
+    '(d) p99 ms',
+  ];
   return [textTable(head, rows), ...skipped].join('\n');
 }

@@ -14,20 +14,24 @@ export type Machine = {
 
 function run(command: string, args: string[]): string {
   try {
-    const out = execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 5000 });
+    const out = execFileSync(command, args, {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 5000,
+    });
     return out.trim().split('\n')[0] ?? '';
   } catch (error) {
     // `nginx -v` writes to stderr; everything else missing is reported as such.
     const stderr = (error as { stderr?: string }).stderr?.trim();
-    return stderr !== undefined && stderr !== '' ? stderr.split('\n')[0] ?? '' : 'not installed';
+    return stderr !== undefined && stderr !== '' ? (stderr.split('\n')[0] ?? '') : 'not installed';
   }
 }
 
 function packageVersion(root: string, name: string): string {
   try {
-    const json: unknown = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'),
-      'utf8'));
+    const json: unknown = JSON.parse(
+      readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8'),
+    );
     return String((json as { version?: unknown }).version ?? '?');
   } catch {
     return 'not installed';

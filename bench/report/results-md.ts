@@ -1,4 +1,5 @@
 // Writes RESULTS.md: machine, peers, every figure per scenario, and ratios against the baseline.
+import type { Load } from '../lib/config.ts';
 import { ratio, table } from './format.ts';
 import { idleSection, saturationSection, steadySection } from './sections.ts';
 import type { PeerResult, Run } from './types.ts';
@@ -20,27 +21,49 @@ function ratios(peers: PeerResult[]): string {
     ratio(p.d?.window.eventsPerSec, base.d?.window.eventsPerSec),
     ratio(p.d?.window.p99Ms, base.d?.window.p99Ms),
   ]);
-  return table(['peer', '(a) server CPU', '(a) p99', '(b) highest rate', '(c) KB/conn (largest)',
-    '(d) delivered ev/s', '(d) p99'], rows);
+  return table(
+    [
+      'peer',
+      '(a) server CPU',
+      '(a) p99',
+      '(b) highest rate',
+      '(c) KB/conn (largest)',
+      '(d) delivered ev/s',
+      '(d) p99',
+    ],
+    rows,
+  );
+}
+
+const QUICK = '**Quick smoke run (BENCH_QUICK=1): small numbers, not for comparison.**';
+
+function loadTitle(load: Load): string {
+  return `${load.clients} clients × ${load.rate} msg/s for ${load.windowMs / 1000} s`;
 }
 
 export function resultsMarkdown(run: Run): string {
   const { machine: m, settings: s } = run;
-  const versions = Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join(', ');
-  const peers = run.peers.map((p) => `- ${p.label}: ${p.skipped === undefined ? 'ran' : `skipped — ${p.skipped}`}`);
+  const versions = Object.entries(m.versions)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  const peers = run.peers.map(
+    (p) => `- ${p.label}: ${p.skipped === undefined ? 'ran' : `skipped — ${p.skipped}`}`,
+  );
   const problems = run.peers.flatMap((p) =>
-    Object.entries(p.problems).map(([k, v]) => `- ${p.label}, (${k}): ${v}`));
+    Object.entries(p.problems).map(([k, v]) => `- ${p.label}, (${k}): ${v}`),
+  );
   const notes = run.peers.flatMap((p) => p.notes.map((n) => `- ${p.label}: ${n}`));
   const idleLimit = run.peers.find((p) => p.c !== undefined)?.c?.fdLimit;
   return `# sse-gateway benchmark results
 
-${s.quick ? '**Quick smoke run (BENCH_QUICK=1): small numbers, not for comparison.**\n\n' : ''}Measured
+${s.quick ? `${QUICK}\n\n` : ''}Measured
 ${run.startedAt.toISOString()} by \`npm run bench\`${s.quick ? ' with BENCH_QUICK=1' : ''} in
 ${Math.round(run.seconds)} s. How to read these figures: bench/README.md.
 
 ## Machine
 
-- ${m.cpuModel}, ${m.nproc} cores (\`nproc\`), ${m.memoryGb.toFixed(1)} GiB memory, Linux ${m.kernel}
+- ${m.cpuModel}, ${m.nproc} cores (\`nproc\`), ${m.memoryGb.toFixed(1)} GiB memory,
+  Linux ${m.kernel}
 - **Server, load clients, publisher and Redis all share these ${m.nproc} cores**: every figure is
   what one server gets while the load generator competes with it for CPU. Compare peers with
   each other, not with numbers from a bigger machine.
@@ -52,14 +75,15 @@ ${Math.round(run.seconds)} s. How to read these figures: bench/README.md.
 
 ${peers.join('\n')}
 
-## (a) ${s.steady.clients} clients × ${s.steady.rate} msg/s for ${s.steady.windowMs / 1000} s
+## (a) ${loadTitle(s.steady)}
 
 ${steadySection(run.peers, 'a')}
 
 ## (b) Saturation at ${s.saturation.clients} clients
 
 A rate passes when ≥ ${s.saturation.minDeliveryPct} % of the events reach the clients within the
-window plus drain and p99 latency stays ≤ ${s.saturation.maxP99Ms} ms; ${s.saturation.windowMs / 1000} s per step.
+window plus drain and p99 latency stays ≤ ${s.saturation.maxP99Ms} ms;
+${s.saturation.windowMs / 1000} s per step.
 
 ${saturationSection(run.peers)}
 
@@ -67,7 +91,7 @@ ${saturationSection(run.peers)}
 
 ${idleSection(run.peers)}
 
-## (d) ${s.large.clients} clients × ${s.large.rate} msg/s of ${s.large.payloadBytes}-byte payloads for ${s.large.windowMs / 1000} s
+## (d) ${loadTitle(s.large)} of ${s.large.payloadBytes}-byte payloads
 
 ${steadySection(run.peers, 'd')}
 

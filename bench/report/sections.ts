@@ -1,23 +1,65 @@
 // The per-scenario tables of RESULTS.md.
 import type { SteadyResult } from '../scenarios/steady.ts';
+import type { WindowResult } from '../scenarios/window.ts';
 import { ms, num, table } from './format.ts';
 import type { PeerResult } from './types.ts';
 
-const STEADY_HEAD = ['peer', 'clients', 'sent/s', 'delivered ev/s', 'delivery %', 'missed', 'dup',
-  'reordered', 'p50 ms', 'p99 ms', 'max ms', 'server CPU %', 'server RSS MB', 'load CPU %',
-  'publisher CPU %', 'redis CPU %'];
+const STEADY_HEAD = [
+  'peer',
+  'clients',
+  'sent/s',
+  'delivered ev/s',
+  'delivery %',
+  'missed',
+  'dup',
+  'reordered',
+  'p50 ms',
+  'p99 ms',
+  'max ms',
+  'server CPU %',
+  'server RSS MB',
+  'load CPU % (busiest worker)',
+  'publisher CPU %',
+  'redis CPU %',
+  'other CPU %',
+];
 
-function steadyRow(peer: PeerResult, result: SteadyResult | undefined, problem: string | undefined) {
-  if (result === undefined) return [peer.label, problem ?? 'not run', ...STEADY_HEAD.slice(2).map(() => '')];
+function loadCpu(w: WindowResult): string {
+  return `${num(w.load.cpuPct)} (${num(w.loadBusiestPct)})`;
+}
+
+function steadyRow(
+  peer: PeerResult,
+  result: SteadyResult | undefined,
+  problem: string | undefined,
+) {
+  if (result === undefined)
+    return [peer.label, problem ?? 'not run', ...STEADY_HEAD.slice(2).map(() => '')];
   const w = result.window;
-  return [peer.label, num(w.clients), num(w.sent / w.publishSeconds), num(w.eventsPerSec),
-    num(w.deliveryPct, 2), `${num(w.missed)} / ${num(w.sampledEvents + w.missed)}`, num(w.dups),
-    num(w.reordered), ms(w.p50Ms), ms(w.p99Ms), ms(w.maxMs), num(w.server.cpuPct),
-    num(w.server.rssPeakMb), num(w.load.cpuPct), num(w.publisherCpuPct), num(w.redisCpuPct)];
+  return [
+    peer.label,
+    num(w.clients),
+    num(w.sent / w.publishSeconds),
+    num(w.eventsPerSec),
+    num(w.deliveryPct, 2),
+    `${num(w.missed)} / ${num(w.sampledEvents + w.missed)}`,
+    num(w.dups),
+    num(w.reordered),
+    ms(w.p50Ms),
+    ms(w.p99Ms),
+    ms(w.maxMs),
+    num(w.server.cpuPct),
+    num(w.server.rssPeakMb),
+    loadCpu(w),
+    num(w.publisherCpuPct),
+    num(w.redisCpuPct),
+    num(w.otherCpuPct),
+  ];
 }
 
 export function steadySection(peers: PeerResult[], key: 'a' | 'd'): string {
-  const rows = peers.filter((p) => p.skipped === undefined)
+  const rows = peers
+    .filter((p) => p.skipped === undefined)
     .map((p) => steadyRow(p, p[key], p.problems[key]));
   return table(STEADY_HEAD, rows);
 }
@@ -32,19 +74,48 @@ export function saturationSection(peers: PeerResult[]): string {
       continue;
     }
     const best = b.best === undefined ? 'none passed' : `${num(b.best)} msg/s`;
-    summary.push([peer.label, b.unbounded ? `≥ ${best} (every rate tried passed)` : best,
-      num(b.best === undefined ? undefined : b.best * b.clients)]);
+    summary.push([
+      peer.label,
+      b.unbounded ? `≥ ${best} (every rate tried passed)` : best,
+      num(b.best === undefined ? undefined : b.best * b.clients),
+    ]);
     for (const s of b.steps) {
-      steps.push([peer.label, num(s.rate), num(s.eventsPerSec), num(s.deliveryPct, 2), ms(s.p50Ms),
-        ms(s.p99Ms), ms(s.maxMs), num(s.server.cpuPct), num(s.server.rssPeakMb),
-        num(s.load.cpuPct), s.pass ? 'pass' : `fail: ${s.why}`]);
+      steps.push([
+        peer.label,
+        num(s.rate),
+        num(s.eventsPerSec),
+        num(s.deliveryPct, 2),
+        ms(s.p50Ms),
+        ms(s.p99Ms),
+        ms(s.maxMs),
+        num(s.server.cpuPct),
+        num(s.server.rssPeakMb),
+        loadCpu(s),
+        num(s.otherCpuPct),
+        s.pass ? `pass${s.why === '' ? '' : ` (${s.why})`}` : `fail: ${s.why}`,
+      ]);
     }
   }
   return [
     table(['peer', 'highest sustained rate', 'events/s to clients at that rate'], summary),
     '',
-    table(['peer', 'rate msg/s', 'delivered ev/s', 'delivery %', 'p50 ms', 'p99 ms', 'max ms',
-      'server CPU %', 'server RSS MB', 'load CPU %', 'verdict'], steps),
+    table(
+      [
+        'peer',
+        'rate msg/s',
+        'delivered ev/s',
+        'delivery %',
+        'p50 ms',
+        'p99 ms',
+        'max ms',
+        'server CPU %',
+        'server RSS MB',
+        'load CPU % (busiest worker)',
+        'other CPU %',
+        'verdict',
+      ],
+      steps,
+    ),
   ].join('\n');
 }
 
@@ -57,12 +128,32 @@ export function idleSection(peers: PeerResult[]): string {
       continue;
     }
     for (const p of c.points) {
-      const open = `${num(p.open)}${p.serverClients === undefined ? '' : ` (server: ${num(p.serverClients)})`}`;
+      const own = p.serverClients === undefined ? '' : ` (server: ${num(p.serverClients)})`;
+      const open = `${num(p.open)}${own}`;
       const failed = p.failed > 0 ? `${num(p.failed)} ${JSON.stringify(p.errors)}` : '0';
-      rows.push([peer.label, num(p.requested), num(c.rssIdleMb), open, failed, num(p.rssMb),
-        num(p.perConnKb, 1), `${num(p.cpuPct, 1)}${p.note === '' ? '' : ` — ${p.note}`}`]);
+      rows.push([
+        peer.label,
+        num(p.requested),
+        num(c.rssIdleMb),
+        open,
+        failed,
+        num(p.rssMb),
+        num(p.perConnKb, 1),
+        `${num(p.cpuPct, 1)}${p.note === '' ? '' : ` — ${p.note}`}`,
+      ]);
     }
   }
-  return table(['peer', 'clients asked', 'RSS idle MB', 'open after settle', 'failed/closed',
-    'RSS MB', 'KB per connection', 'server CPU % (note)'], rows);
+  return table(
+    [
+      'peer',
+      'clients asked',
+      'RSS idle MB',
+      'open after settle',
+      'failed/closed',
+      'RSS MB',
+      'KB per connection',
+      'server CPU % (note)',
+    ],
+    rows,
+  );
 }

@@ -1,7 +1,6 @@
 // Scenario (c): idle connections; the server's RSS per connection at growing client counts.
-import { readFileSync } from 'node:fs';
 import { LoadPool } from '../lib/load-pool.ts';
-import { Meter, processTree, usageOf } from '../lib/proc-stats.ts';
+import { fdLimit, Meter, usageOf } from '../lib/proc-stats.ts';
 import { delay } from '../lib/wait.ts';
 import { type Bench, withServer } from './rig.ts';
 
@@ -21,12 +20,6 @@ export type IdlePoint = {
 };
 export type IdleResult = { rssIdleMb: number; fdLimit: number; points: IdlePoint[] };
 
-/** The soft RLIMIT_NOFILE that this process (and so the server it spawns) runs under. */
-export function fdLimit(): number {
-  const line = /Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'));
-  return Number(line?.[1] ?? 1024);
-}
-
 export function idle(bench: Bench): Promise<IdleResult> {
   const { counts, settleMs } = bench.settings.idle;
   const limit = fdLimit();
@@ -34,7 +27,7 @@ export function idle(bench: Bench): Promise<IdleResult> {
   const cap = limit - 256;
   return withServer(bench, async (server) => {
     await delay(1000);
-    const rssIdleKb = usageOf(processTree(server.pid)).rssKb;
+    const rssIdleKb = usageOf(server.pids()).rssKb;
     const pool = LoadPool.create(Math.min(cap, Math.max(...counts)), 2);
     const points: IdlePoint[] = [];
     const target = { host: '127.0.0.1', port: server.port, path: server.path, event: server.event };
@@ -42,22 +35,36 @@ export function idle(bench: Bench): Promise<IdleResult> {
     try {
       for (const requested of counts) {
         const attempted = Math.min(requested, cap);
-        if (attempted <= current || bench.remainingMs() < settleMs + 60_000) continue;
+        if (attempted <= current) continue;
+        if (bench.remainingMs() < settleMs + bench.settings.overheadMs) {
+          bench.note(
+            `(c) ${requested} clients skipped: out of this peer's share of the time budget`,
+          );
+          continue;
+        }
         const connect = await pool.connect(target, attempted - current, 0);
         current = attempted;
-        const meter = new Meter(() => processTree(server.pid));
+        const meter = new Meter(() => server.pids());
         meter.start();
         await delay(settleMs);
         const cpu = meter.stop().cpuPct;
         const counted = await pool.counts();
-        const rssKb = usageOf(processTree(server.pid)).rssKb;
-        const note = attempted < requested
-          ? `fd limit ${limit}: ${requested} cannot be held by one server process here` : '';
+        const rssKb = usageOf(server.pids()).rssKb;
+        const note =
+          attempted < requested
+            ? `fd limit ${limit}: ${requested} cannot be held by one server process here`
+            : '';
         points.push({
-          requested, attempted, open: counted.open, failed: attempted - counted.open,
-          errors: connect.errors, serverClients: await server.clients(),
-          rssMb: rssKb / 1024, perConnKb: counted.open > 0 ? (rssKb - rssIdleKb) / counted.open : 0,
-          cpuPct: cpu, note,
+          requested,
+          attempted,
+          open: counted.open,
+          failed: attempted - counted.open,
+          errors: connect.errors,
+          serverClients: await server.clients(),
+          rssMb: rssKb / 1024,
+          perConnKb: counted.open > 0 ? (rssKb - rssIdleKb) / counted.open : 0,
+          cpuPct: cpu,
+          note,
         });
         bench.note(`  ${counted.open} idle open: RSS ${(rssKb / 1024).toFixed(0)} MB`);
       }

@@ -17,7 +17,10 @@ export type Bench = {
   note: (line: string) => void;
 };
 
-export async function withServer<T>(bench: Bench, body: (server: Running) => Promise<T>): Promise<T> {
+export async function withServer<T>(
+  bench: Bench,
+  body: (server: Running) => Promise<T>,
+): Promise<T> {
   const server = await bench.spec.start(bench.start);
   try {
     return await body(server);
@@ -40,7 +43,9 @@ export async function withClients<T>(
     const target = { host: '127.0.0.1', port: server.port, path: server.path, event: server.event };
     const connect = await pool.connect(target, clients, Math.min(clients, bench.settings.sampled));
     if (connect.failed > 0) {
-      bench.note(`${connect.failed} of ${clients} connections failed: ${JSON.stringify(connect.errors)}`);
+      bench.note(
+        `${connect.failed} of ${clients} connections failed: ${JSON.stringify(connect.errors)}`,
+      );
     }
     if (connect.open === 0) throw new GatewayError('internal', 'no connection could be opened');
     const rig: Rig = { pool, publisher: bench.publisher, server, redisPid: bench.redisPid };

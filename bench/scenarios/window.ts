@@ -1,7 +1,7 @@
 // One measured window: publish at a fixed rate to connected clients, drain, and tally.
 import { GatewayError } from '../../src/errors.ts';
 import type { LoadPool } from '../lib/load-pool.ts';
-import { Meter, processTree, type MeterReading } from '../lib/proc-stats.ts';
+import { MachineMeter, Meter, type MeterReading } from '../lib/proc-stats.ts';
 import type { Publisher } from '../lib/publisher-client.ts';
 import type { Running } from '../lib/targets.ts';
 import { delay } from '../lib/wait.ts';
@@ -31,8 +31,12 @@ export type WindowResult = {
   maxMs: number;
   server: MeterReading;
   load: MeterReading;
+  /** CPU % of the busiest load worker: near 100 means the load client may be the limit. */
+  loadBusiestPct: number;
   publisherCpuPct: number;
   redisCpuPct: number;
+  /** CPU used on the machine by anything but the four above (other sessions, the bench itself). */
+  otherCpuPct: number;
 };
 
 /** Publishes single entries until every open connection has received one (all are attached). */
@@ -80,17 +84,25 @@ export async function measureWindow(
   await rig.pool.reset(rig.publisher.nextSeq);
   const { open } = await rig.pool.counts();
   const meters = {
-    server: new Meter(() => processTree(rig.server.pid)),
+    server: new Meter(() => rig.server.pids()),
     load: new Meter(() => rig.pool.pids()),
     publisher: new Meter(() => [rig.publisher.pid]),
     redis: new Meter(() => [rig.redisPid]),
   };
+  const workers = rig.pool.pids().map((pid) => new Meter(() => [pid]));
+  for (const meter of workers) meter.start();
+  const machine = new MachineMeter();
+  machine.start();
   for (const meter of Object.values(meters)) meter.start();
   const run = await rig.publisher.run(load.rate, load.windowMs, load.payloadBytes);
   const expected = open * run.sent;
   await drain(rig, expected, drainMaxMs);
   const server = meters.server.stop();
   const loadReading = meters.load.stop();
+  const loadBusiestPct = Math.max(0, ...workers.map((meter) => meter.stop().cpuPct));
+  const publisherCpuPct = meters.publisher.stop().cpuPct;
+  const redisCpuPct = meters.redis.stop().cpuPct;
+  const machineCpuPct = machine.stop();
   const stats = await rig.pool.report(run.seqFrom + run.sent);
   const seconds = run.elapsedMs / 1000;
   return {
@@ -115,7 +127,12 @@ export async function measureWindow(
     maxMs: stats.latency.maxMs,
     server,
     load: loadReading,
-    publisherCpuPct: meters.publisher.stop().cpuPct,
-    redisCpuPct: meters.redis.stop().cpuPct,
+    loadBusiestPct,
+    publisherCpuPct,
+    redisCpuPct,
+    otherCpuPct: Math.max(
+      0,
+      machineCpuPct - server.cpuPct - loadReading.cpuPct - publisherCpuPct - redisCpuPct,
+    ),
   };
 }

@@ -53,7 +53,12 @@ describe('SseConnection', () => {
       stream.write(`data: {"seq":${seq},"ts":${sentAt}}\n\n`);
     }
     await until(() => connection.counter.count === 3 && latency.count === 3);
-    expect(connection.tracker?.summary(3)).toEqual({ received: 3, missed: 0, dups: 0, reordered: 0 });
+    expect(connection.tracker?.summary(3)).toEqual({
+      received: 3,
+      missed: 0,
+      dups: 0,
+      reordered: 0,
+    });
     expect(latency.percentile(0.5)).toBeGreaterThanOrEqual(49);
     connection.close();
   });

@@ -8,7 +8,8 @@ import { SeqTracker } from '../load/seq-tracker.ts';
 
 const frame = (seq: number): string =>
   `id: 1-${seq}\nevent: chain\ndata: {"symbol":"SPX","seq":${seq},"ts":${1000 + seq}.5}\n\n`;
-const body = `event: connected\ndata: {"status":"ok"}\n\n: hb\n\n${frame(1)}${frame(2)}` +
+const body =
+  `event: connected\ndata: {"status":"ok"}\n\n: hb\n\n${frame(1)}${frame(2)}` +
   `event: other\ndata: {"seq":99}\n\n${frame(3)}`;
 
 /** Feeds `text` in two reads split at `at`. */
@@ -75,11 +76,19 @@ describe('SampleParser', () => {
   };
 
   test('reads seq and ts of the wanted event only, skipping comments and other events', () => {
-    expect(parse(body)).toEqual([[1, 1001.5], [2, 1002.5], [3, 1003.5]]);
+    expect(parse(body)).toEqual([
+      [1, 1001.5],
+      [2, 1002.5],
+      [3, 1003.5],
+    ]);
   });
 
   test('reads CRLF line endings like LF', () => {
-    expect(parse(body.replaceAll('\n', '\r\n'))).toEqual([[1, 1001.5], [2, 1002.5], [3, 1003.5]]);
+    expect(parse(body.replaceAll('\n', '\r\n'))).toEqual([
+      [1, 1001.5],
+      [2, 1002.5],
+      [3, 1003.5],
+    ]);
   });
 
   test('joins a payload split over several data lines', () => {
