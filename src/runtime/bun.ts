@@ -16,6 +16,8 @@ const server = Bun.serve({
 });
 
 log.info('listening', { url: `http://${config.host}:${server.port}`, runtime: `bun ${Bun.version}` });
-onShutdown(started, async () => {
+onShutdown(started, async (graceMs) => {
+  const force = setTimeout(() => server.stop(true), graceMs);
   await server.stop();
+  clearTimeout(force);
 });

@@ -28,4 +28,12 @@ const server = serve(
   },
 );
 
-onShutdown(started, () => new Promise<void>((resolve) => server.close(() => resolve())));
+onShutdown(started, (graceMs) => {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Event streams have ended by now; idle keep-alive sockets would hold close() open.
+  (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+  const force = setTimeout(() => {
+    (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+  }, graceMs);
+  return closed.finally(() => clearTimeout(force));
+});

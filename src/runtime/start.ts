@@ -24,7 +24,10 @@ export async function prepare(): Promise<Started> {
  * SHUTDOWN_TIMEOUT_MS, exit 0. The server is stopped after the client streams end, because
  * a server waits for open responses and an event stream never ends by itself.
  */
-export function onShutdown(started: Started, stopServer: () => Promise<void>): void {
+export function onShutdown(
+  started: Started,
+  stopServer: (graceMs: number) => Promise<void>,
+): void {
   const { config, log, gateway } = started;
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
@@ -33,8 +36,11 @@ export function onShutdown(started: Started, stopServer: () => Promise<void>): v
     log.info('shutting down', { signal, clients: gateway.hub.clients.size });
     const force = setTimeout(() => process.exit(0), config.shutdownTimeoutMs + 1000);
     force.unref?.();
+    const deadline = Date.now() + config.shutdownTimeoutMs;
     await gateway.drain(config.shutdownTimeoutMs);
-    await Promise.race([stopServer(), delay(config.shutdownTimeoutMs)]);
+    // Give the final frames a moment to flush, then close whatever is still open.
+    const graceMs = Math.min(1000, Math.max(0, deadline - Date.now()));
+    await Promise.race([stopServer(graceMs), delay(graceMs + 500)]);
     await gateway.stop();
     log.info('stopped');
     process.exit(0);
