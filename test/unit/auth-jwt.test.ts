@@ -1,8 +1,15 @@
 /** JWT verification: algorithms, keys, time claims, rejection of forged and malformed tokens. */
 import { beforeAll, describe, expect, test } from 'bun:test';
-import { createHmac, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import {
+  createHmac,
+  createPrivateKey,
+  generateKeyPairSync,
+  sign,
+  type KeyObject,
+} from 'node:crypto';
 import { createAuthenticator, type Authenticator, type AuthOptions } from '../../src/auth/index.ts';
 import { GatewayError } from '../../src/errors.ts';
+import { createSelfSignedCert } from '../helpers/certs.ts';
 
 const SECRET = 'test-secret-of-at-least-thirty-two-bytes!';
 const NOW_MS = Date.UTC(2026, 0, 1);
@@ -89,6 +96,17 @@ describe('JWT algorithms and keys', () => {
     const auth = build({ jwtPublicKeyPem: pem(ec.publicKey) });
     const token = signJwt({ alg: 'ES256' }, { sub: 'u2' }, ec.privateKey);
     expect((await auth.authenticate(...withBearer(token))).key).toMatch(/^sub:/);
+  });
+
+  test('accepts an ES256 token checked with the key of a PEM certificate', async () => {
+    const cert = createSelfSignedCert();
+    try {
+      const auth = build({ jwtPublicKeyPem: cert.cert });
+      const token = signJwt({ alg: 'ES256' }, { sub: 'u3' }, createPrivateKey(cert.key));
+      expect((await auth.authenticate(...withBearer(token))).key).toMatch(/^sub:/);
+    } finally {
+      cert.cleanup();
+    }
   });
 
   test('picks the JWKS key named by the token kid', async () => {
