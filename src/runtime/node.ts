@@ -3,9 +3,10 @@ import { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { onShutdown, prepare } from './start.ts';
+import { nodeServeOptions } from './tls.ts';
 
 const started = await prepare();
-const { config, log, gateway } = started;
+const { config, log, gateway, tls } = started;
 
 const server = serve(
   {
@@ -19,10 +20,11 @@ const server = serve(
     },
     port: config.port,
     hostname: config.host,
+    ...(tls ? nodeServeOptions(tls) : {}),
   },
   (info: AddressInfo) => {
     log.info('listening', {
-      url: `http://${config.host}:${info.port}`,
+      url: `${tls ? 'https' : 'http'}://${config.host}:${info.port}`,
       runtime: `node ${process.versions.node}`,
     });
   },

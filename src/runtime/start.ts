@@ -2,21 +2,22 @@
 import { type Config, loadConfig } from '../config.ts';
 import { type Gateway, createGateway } from '../gateway.ts';
 import { type Logger, createLogger } from '../log.ts';
+import { type TlsMaterial, readTlsFiles } from './tls.ts';
 
-export type Started = { config: Config; log: Logger; gateway: Gateway };
+export type Started = { config: Config; log: Logger; gateway: Gateway; tls: TlsMaterial | null };
 
 /** Loads config (exiting with one clear line when it is bad) and builds the gateway. */
 export async function prepare(): Promise<Started> {
-  let config: Config;
   try {
-    config = loadConfig();
+    const config = loadConfig();
+    const tls = readTlsFiles(config.tlsCertFile, config.tlsKeyFile);
+    const log = createLogger(config.logLevel);
+    const gateway = await createGateway(config, log);
+    return { config, log, gateway, tls };
   } catch (error) {
     process.stderr.write(`sse-gateway: ${(error as Error).message}\n`);
     process.exit(2);
   }
-  const log = createLogger(config.logLevel);
-  const gateway = await createGateway(config, log);
-  return { config, log, gateway };
 }
 
 /**
