@@ -3,7 +3,9 @@ type State = 'size' | 'data' | 'crlf' | 'done';
 
 export class ChunkedDecoder {
   private state: State = 'size';
-  private sizeLine = '';
+  private size = 0;
+  /** Past a ';' on the size line: chunk extensions, ignored. */
+  private inExtension = false;
   private remaining = 0;
   private crlfLeft = 0;
 
@@ -14,16 +16,7 @@ export class ChunkedDecoder {
     let at = 0;
     while (at < buffer.length && this.state !== 'done') {
       if (this.state === 'size') {
-        const eol = buffer.indexOf(10, at);
-        const end = eol === -1 ? buffer.length : eol;
-        this.sizeLine += buffer.toString('latin1', at, end);
-        at = end;
-        if (eol === -1) break;
-        at += 1;
-        // Chunk extensions (";name=value") follow the hex size and are ignored.
-        this.remaining = Number.parseInt(this.sizeLine.trim(), 16);
-        this.sizeLine = '';
-        this.state = this.remaining > 0 ? 'data' : 'done';
+        at = this.readSize(buffer, at);
       } else if (this.state === 'data') {
         const take = Math.min(this.remaining, buffer.length - at);
         this.onData(buffer.subarray(at, at + take));
@@ -41,5 +34,26 @@ export class ChunkedDecoder {
       }
     }
     return this.state !== 'done';
+  }
+
+  /** Reads hex digits up to the line feed; returns where it stopped. No strings: hot path. */
+  private readSize(buffer: Buffer, from: number): number {
+    let at = from;
+    while (at < buffer.length) {
+      const byte = buffer[at] as number;
+      at += 1;
+      if (byte === 10) {
+        this.remaining = this.size;
+        this.state = this.size > 0 ? 'data' : 'done';
+        this.size = 0;
+        this.inExtension = false;
+        return at;
+      }
+      if (byte === 59) this.inExtension = true;
+      if (this.inExtension) continue;
+      const digit = byte <= 57 ? byte - 48 : (byte | 32) - 87;
+      if (digit >= 0 && digit < 16) this.size = this.size * 16 + digit;
+    }
+    return at;
   }
 }

@@ -14,7 +14,8 @@ worker_processes 1;
 worker_rlimit_nofile ${fdLimit};
 pid ${workDir}/nginx.pid;
 error_log ${workDir}/nginx-error.log warn;
-events { worker_connections ${fdLimit}; multi_accept on; }
+# nginx counts its listeners and internal connections too: let the fd limit be the only cap.
+events { worker_connections ${fdLimit * 2}; multi_accept on; }
 http {
   access_log off;
   client_body_temp_path ${workDir}/nginx-body;

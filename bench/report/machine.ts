@@ -1,5 +1,5 @@
 // Describes the machine and the runtime versions a result was measured with.
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -12,19 +12,12 @@ export type Machine = {
   versions: Record<string, string>;
 };
 
+/** First line a command prints (stdout, else stderr: `nginx -v` uses stderr), or 'not installed'. */
 function run(command: string, args: string[]): string {
-  try {
-    const out = execFileSync(command, args, {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 5000,
-    });
-    return out.trim().split('\n')[0] ?? '';
-  } catch (error) {
-    // `nginx -v` writes to stderr; everything else missing is reported as such.
-    const stderr = (error as { stderr?: string }).stderr?.trim();
-    return stderr !== undefined && stderr !== '' ? (stderr.split('\n')[0] ?? '') : 'not installed';
-  }
+  const result = spawnSync(command, args, { encoding: 'utf8', timeout: 5000 });
+  if (result.error !== undefined) return 'not installed';
+  const text = `${result.stdout ?? ''}`.trim() || `${result.stderr ?? ''}`.trim();
+  return text.split('\n')[0] ?? '';
 }
 
 function packageVersion(root: string, name: string): string {
@@ -42,8 +35,9 @@ export function describeMachine(root: string): Machine {
   const versions: Record<string, string> = {
     node: process.version,
     bun: run(join(root, 'node_modules/.bin/bun'), ['--version']),
-    'redis-server': run('redis-server', ['--version']).replace(/^Redis server /, ''),
+    'redis-server': run('redis-server', ['--version']).replace(/^Redis server v=(\S+).*/, '$1'),
     nginx: run('/usr/sbin/nginx', ['-v']).replace(/^nginx version: /, ''),
+    nchan: run('dpkg-query', ['-W', '-f', '${Version}', 'libnginx-mod-nchan']),
   };
   for (const name of ['hono', '@hono/node-server', 'ioredis', 'express', 'cors', 'redis']) {
     versions[name] = packageVersion(root, name);

@@ -37,6 +37,27 @@ function ratios(peers: PeerResult[]): string {
 
 const QUICK = '**Quick smoke run (BENCH_QUICK=1): small numbers, not for comparison.**';
 
+/** How much CPU other work took during the measured windows: the trust one can put in them. */
+function interference(run: Run): string {
+  const windows = run.peers.flatMap((p) => [
+    ...(p.a ? [p.a.window] : []),
+    ...(p.d ? [p.d.window] : []),
+    ...(p.b?.steps ?? []),
+  ]);
+  if (windows.length === 0) return 'No measured window ran.';
+  const other = windows.map((w) => w.otherCpuPct);
+  const mean = other.reduce((a, b) => a + b, 0) / other.length;
+  const verdict =
+    mean > 20
+      ? '**Figures were taken under interference**: other processes (on a shared machine, other ' +
+        'sessions) took that CPU from the peers; rerun on a quiet machine before quoting them.'
+      : 'The machine was otherwise quiet.';
+  return (
+    `Other CPU use during the windows (not server, load, publisher or Redis): mean ` +
+    `${mean.toFixed(0)} %, max ${Math.max(...other).toFixed(0)} % of one core. ${verdict}`
+  );
+}
+
 function loadTitle(load: Load): string {
   return `${load.clients} clients × ${load.rate} msg/s for ${load.windowMs / 1000} s`;
 }
@@ -67,6 +88,7 @@ ${Math.round(run.seconds)} s. How to read these figures: bench/README.md.
 - **Server, load clients, publisher and Redis all share these ${m.nproc} cores**: every figure is
   what one server gets while the load generator competes with it for CPU. Compare peers with
   each other, not with numbers from a bigger machine.
+- ${interference(run)}
 - Open-file limit for the server and clients: ${idleLimit ?? 'see (c)'} (the bench raises the soft
   limit to the hard limit; a server process cannot hold more connections than that).
 - Versions: ${versions}

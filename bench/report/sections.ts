@@ -7,10 +7,11 @@ import type { PeerResult } from './types.ts';
 const STEADY_HEAD = [
   'peer',
   'clients',
+  'closed by server',
   'sent/s',
   'delivered ev/s',
   'delivery %',
-  'missed',
+  'not received (sampled)',
   'dup',
   'reordered',
   'p50 ms',
@@ -28,6 +29,12 @@ function loadCpu(w: WindowResult): string {
   return `${num(w.load.cpuPct)} (${num(w.loadBusiestPct)})`;
 }
 
+/** Missed by seq on the sampled connections still open at the end, of all they should get. */
+function notReceived(w: WindowResult): string {
+  if (w.sampledConns === 0) return '– (every sampled connection was closed)';
+  return `${num(w.missed)} of ${num(w.sampledConns * w.sent)}`;
+}
+
 function steadyRow(
   peer: PeerResult,
   result: SteadyResult | undefined,
@@ -39,10 +46,11 @@ function steadyRow(
   return [
     peer.label,
     num(w.clients),
+    num(w.closedDuring),
     num(w.sent / w.publishSeconds),
     num(w.eventsPerSec),
     num(w.deliveryPct, 2),
-    `${num(w.missed)} / ${num(w.sampledEvents + w.missed)}`,
+    notReceived(w),
     num(w.dups),
     num(w.reordered),
     ms(w.p50Ms),
@@ -85,6 +93,7 @@ export function saturationSection(peers: PeerResult[]): string {
         num(s.rate),
         num(s.eventsPerSec),
         num(s.deliveryPct, 2),
+        num(s.closedDuring),
         ms(s.p50Ms),
         ms(s.p99Ms),
         ms(s.maxMs),
@@ -105,6 +114,7 @@ export function saturationSection(peers: PeerResult[]): string {
         'rate msg/s',
         'delivered ev/s',
         'delivery %',
+        'closed by server',
         'p50 ms',
         'p99 ms',
         'max ms',

@@ -19,6 +19,7 @@ function judge(bench: Bench, w: WindowResult): Step {
   const why: string[] = [];
   if (w.deliveryPct < minDeliveryPct) why.push(`delivery ${w.deliveryPct.toFixed(1)} %`);
   if (!(w.p99Ms <= maxP99Ms)) why.push(`p99 ${w.p99Ms.toFixed(0)} ms`);
+  if (w.closedDuring > 0) why.push(`${w.closedDuring} clients closed by the server`);
   // A publisher that fell behind did not offer the rate: the step proves nothing either way.
   if (w.publishSeconds * w.rate > w.sent * 1.1) why.push('publisher could not keep the rate');
   const pass = why.length === 0;
