@@ -15,7 +15,7 @@ export type Machine = {
 /** First line a command prints (stdout, else stderr: `nginx -v` uses stderr), or 'not installed'. */
 function run(command: string, args: string[]): string {
   const result = spawnSync(command, args, { encoding: 'utf8', timeout: 5000 });
-  if (result.error !== undefined) return 'not installed';
+  if (result.error !== undefined || result.status !== 0) return 'not installed';
   const text = `${result.stdout ?? ''}`.trim() || `${result.stderr ?? ''}`.trim();
   return text.split('\n')[0] ?? '';
 }
