@@ -12,6 +12,7 @@ import { Limiter } from './hub/limiter.ts';
 import { type AppEnv, createApp } from './http/app.ts';
 import { loadStaticFiles } from './http/static-files.ts';
 import type { Logger } from './log.ts';
+import { createGatewayMetrics } from './metrics/gateway-metrics.ts';
 import { createRedis } from './redis/connection.ts';
 import type { SkipReason } from './redis/entry.ts';
 import { StreamReader } from './redis/stream-reader.ts';
@@ -38,6 +39,15 @@ export async function createGateway(config: Config, log: Logger): Promise<Gatewa
     // ioredis keeps retrying; /health reports the outage meanwhile.
   });
   const admission = new Admission(config.maxClients, config.maxClientsPerKey);
+  const metrics = createGatewayMetrics({
+    hub,
+    admission,
+    streams: config.streams,
+    log,
+    redisUp: () => reader.state === 'ready' && commands.status === 'ready',
+  });
+  metrics.watchRedis('reader', readerRedis);
+  metrics.watchRedis('commands', commands);
   const skippedKinds = new Set<SkipReason>();
   const reader = new StreamReader({
     redis: readerRedis,
@@ -49,6 +59,7 @@ export async function createGateway(config: Config, log: Logger): Promise<Gatewa
     maxEntryBytes: config.maxEntryBytes,
     log,
     onEntries: (entries) => {
+      metrics.reader.observeBatch(entries);
       for (const entry of entries) {
         if (entry.skipReason === undefined || skippedKinds.has(entry.skipReason)) continue;
         skippedKinds.add(entry.skipReason); // logged once per kind, counted always
@@ -76,6 +87,8 @@ export async function createGateway(config: Config, log: Logger): Promise<Gatewa
     admission,
     log,
     isDraining: () => draining,
+    onClose: metrics.connections.onClose,
+    observeStream: metrics.connections.observe,
     replay: {
       hub,
       redis: commands,
@@ -95,7 +108,7 @@ export async function createGateway(config: Config, log: Logger): Promise<Gatewa
         body: { status, clients: hub.clients.size, redis: reader.state },
       };
     },
-    metrics: async () => ({ contentType: 'text/plain; version=0.0.4', body: '' }),
+    metrics: metrics.render,
     staticFiles: await loadStaticFiles(PUBLIC_DIR),
   });
   const stopHeartbeat = startHeartbeat(hub.clients, config.heartbeatMs);

@@ -11,6 +11,8 @@ type Group = {
   clients: Set<Client>;
   /** Frames of the batch being published, flushed once per batch. */
   pending: string;
+  /** How many entry events `pending` holds. */
+  pendingEvents: number;
 };
 
 /** Counters the gateway exposes on /metrics. */
@@ -18,8 +20,12 @@ export type BroadcastStats = {
   entries: number;
   skipped: number;
   framesQueued: number;
+  /** Entry events queued to clients by live fan-out (one per entry per client). */
+  eventsQueued: number;
   bytesQueued: number;
   batches: number;
+  /** Times the conflate policy replaced queued data instead of evicting a slow client. */
+  conflations: number;
 };
 
 const encoder = new TextEncoder();
@@ -33,8 +39,10 @@ export class Broadcaster {
     entries: 0,
     skipped: 0,
     framesQueued: 0,
+    eventsQueued: 0,
     bytesQueued: 0,
     batches: 0,
+    conflations: 0,
   };
 
   private readonly groups = new Map<string, Group>();
@@ -64,7 +72,7 @@ export class Broadcaster {
     const { subscription } = client;
     let group = this.groups.get(subscription.key);
     if (group === undefined) {
-      group = { subscription, clients: new Set(), pending: '' };
+      group = { subscription, clients: new Set(), pending: '', pendingEvents: 0 };
       this.groups.set(subscription.key, group);
       for (const stream of subscription.streams) this.groupsByStream.get(stream)?.push(group);
     }
@@ -113,15 +121,19 @@ export class Broadcaster {
         }
         if (group.pending === '') touched.push(group);
         group.pending += `id: ${id}\n${body}`;
+        group.pendingEvents++;
       }
     }
     this.stats.batches++;
     for (const group of touched) {
       const bytes = encoder.encode(group.pending);
+      const events = group.pendingEvents;
       group.pending = '';
+      group.pendingEvents = 0;
       for (const client of group.clients) {
         if (client.push(bytes)) {
           this.stats.framesQueued++;
+          this.stats.eventsQueued += events;
           this.stats.bytesQueued += bytes.byteLength;
         }
       }
