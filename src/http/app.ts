@@ -29,10 +29,8 @@ export type AppDeps = SseRouteDeps & {
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use('*', deps.cors);
-  if (deps.observeStream !== undefined) {
-    app.use('/sse', deps.observeStream);
-    app.use('/sse/*', deps.observeStream);
-  }
+  // Hono's `/sse/*` matches `/sse` itself too: one registration covers both stream routes.
+  if (deps.observeStream !== undefined) app.use('/sse/*', deps.observeStream);
 
   // 401 comes before every other check, so auth runs before query validation.
   const auth: MiddlewareHandler<AppEnv> = async (c, next) => {
