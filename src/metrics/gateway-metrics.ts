@@ -7,6 +7,7 @@ import type { Broadcaster } from '../hub/broadcaster.ts';
 import type { Logger } from '../log.ts';
 import { type ConnectionMetrics, createConnectionMetrics } from './connection-metrics.ts';
 import { type ReaderMetrics, createReaderMetrics } from './reader-metrics.ts';
+import { createRedisMetrics } from './redis-metrics.ts';
 
 export type MetricsSources = {
   hub: Broadcaster;
@@ -56,9 +57,6 @@ export function createGatewayMetrics(
   gauge(registry, 'sse_gateway_connections', 'Open event streams, live or replaying', () =>
     hub.clients.size,
   );
-  gauge(registry, 'sse_gateway_redis_up', '1 while the Redis connections are ready, else 0', () =>
-    sources.redisUp() ? 1 : 0,
-  );
   new Gauge({
     name: 'sse_gateway_clients',
     help: 'Open event streams per stream (a multi-stream connection counts in each)',
@@ -75,39 +73,32 @@ export function createGatewayMetrics(
     },
   });
   const { stats } = hub;
-  counter(registry, 'sse_gateway_events_delivered_total', 'Entry events queued to clients live', () =>
-    stats.eventsQueued,
-  );
-  counter(registry, 'sse_gateway_bytes_delivered_total', 'Bytes of live entry events queued', () =>
-    stats.bytesQueued,
-  );
-  counter(registry, 'sse_gateway_conflations_total', 'Slow-client queues conflated', () =>
-    stats.conflations,
-  );
+  const mirrored: ReadonlyArray<[name: string, help: string, read: () => number]> = [
+    [
+      'sse_gateway_events_delivered_total',
+      'Entry events queued to clients by live fan-out',
+      () => stats.eventsQueued,
+    ],
+    ['sse_gateway_bytes_delivered_total', 'Bytes of those events', () => stats.bytesQueued],
+    [
+      'sse_gateway_conflated_clients_total',
+      'Slow clients switched to conflation instead of being evicted',
+      () => stats.conflatedClients,
+    ],
+    [
+      'sse_gateway_conflated_entries_total',
+      "Entries dropped from a conflated client's backlog for a newer one of the same instrument",
+      () => stats.conflatedEntries,
+    ],
+  ];
+  for (const [name, help, read] of mirrored) counter(registry, name, help, read);
 
-  const reconnects = new Map<string, number>();
-  new Counter({
-    name: 'sse_gateway_redis_reconnects_total',
-    help: 'Times a Redis connection became ready again after its first connect',
-    labelNames: ['connection'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const [connection, count] of reconnects) this.inc({ connection }, count);
-    },
-  });
+  const redisMetrics = createRedisMetrics(registry, sources.redisUp);
 
   return {
     reader: createReaderMetrics(registry, streams),
     connections: createConnectionMetrics(registry, admission, log),
-    watchRedis: (connection, redis) => {
-      let readies = 0;
-      reconnects.set(connection, 0);
-      redis.on('ready', () => {
-        readies++;
-        reconnects.set(connection, Math.max(0, readies - 1));
-      });
-    },
+    watchRedis: redisMetrics.watch,
     render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   };
 }
