@@ -144,8 +144,8 @@ export function createSseClient(options: SseClientOptions): SseClient {
       for (;;) {
         const { done, value } = await reader.read();
         if (done || state === 'closed') break;
-        arm();
         parser.feed(decoder.decode(value, { stream: true }));
+        arm(); // after feeding, so a `connected` event's heartbeat already counts
       }
     } catch {
       // A dropped connection or the idle watchdog's abort: the caller reconnects.
