@@ -1,0 +1,121 @@
+/** One connected browser: a byte-bounded ReadableStream and a single, idempotent close. */
+import type { Subscription } from './subscription.ts';
+
+export type CloseReason = 'client_gone' | 'slow' | 'expired' | 'shutdown' | 'error';
+
+export type ClientOptions = {
+  id: number;
+  subscription: Subscription;
+  /** Bytes a client may have queued before it counts as slow. */
+  bufferBytes: number;
+  /** Written synchronously in start(), so headers and the first frame leave at once. */
+  firstFrame: Uint8Array;
+  /** Identity for per-token / per-IP limits. */
+  limitKey: string;
+  /** When the client's credentials expire (epoch ms); the heartbeat sweep ends it then. */
+  expiresAtMs?: number | undefined;
+  onClose: (client: Client, reason: CloseReason) => void;
+  /** Called instead of eviction when the client is over budget; returns true if handled. */
+  onOverflow?: (client: Client, bytes: Uint8Array) => boolean;
+};
+
+export class Client {
+  readonly id: number;
+  readonly subscription: Subscription;
+  readonly limitKey: string;
+  readonly stream: ReadableStream<Uint8Array>;
+  readonly connectedAt = Date.now();
+  readonly expiresAtMs: number | undefined;
+  lastWriteAt = Date.now();
+  closed = false;
+  /** Set when the client is attached to live broadcasts (after any replay). */
+  live = false;
+
+  private controller!: ReadableStreamDefaultController<Uint8Array>;
+  private readonly bufferBytes: number;
+  private readonly options: ClientOptions;
+  private roomWaiters: Array<() => void> = [];
+
+  constructor(options: ClientOptions) {
+    this.id = options.id;
+    this.subscription = options.subscription;
+    this.limitKey = options.limitKey;
+    this.expiresAtMs = options.expiresAtMs;
+    this.bufferBytes = options.bufferBytes;
+    this.options = options;
+    this.stream = new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          this.controller = controller;
+          controller.enqueue(options.firstFrame);
+        },
+        pull: () => this.wakeRoomWaiters(),
+        cancel: () => this.close('client_gone'),
+      },
+      { highWaterMark: options.bufferBytes, size: (chunk) => chunk?.byteLength ?? 0 },
+    );
+  }
+
+  /** Bytes waiting in this client's queue (not yet taken by the runtime's socket writer). */
+  get queuedBytes(): number {
+    return this.closed ? 0 : this.bufferBytes - (this.controller.desiredSize ?? 0);
+  }
+
+  /**
+   * Queues bytes without ever waiting. A client whose queue would exceed its budget is
+   * handed to onOverflow (conflation) or evicted. Returns whether the bytes were queued.
+   */
+  push(bytes: Uint8Array): boolean {
+    if (this.closed) return false;
+    const queued = this.queuedBytes;
+    if (queued > 0 && queued + bytes.byteLength > this.bufferBytes) {
+      if (this.options.onOverflow?.(this, bytes)) return false;
+      this.close('slow');
+      return false;
+    }
+    try {
+      this.controller.enqueue(bytes);
+    } catch {
+      this.close('client_gone');
+      return false;
+    }
+    this.lastWriteAt = Date.now();
+    return true;
+  }
+
+  /** Resolves once the queue has room again (or the client closed): used by replays. */
+  waitForRoom(): Promise<void> {
+    if (this.closed || (this.controller.desiredSize ?? 0) > 0) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  /**
+   * The one way a client ends. `finalFrame` (shutdown, expiry) is flushed before the stream
+   * closes; otherwise the queue is dropped at once so its memory is released.
+   */
+  close(reason: CloseReason, finalFrame?: Uint8Array): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      if (finalFrame !== undefined) {
+        this.controller.enqueue(finalFrame);
+        this.controller.close();
+      } else if (reason === 'client_gone') {
+        this.controller.close();
+      } else {
+        this.controller.error(new Error(`client closed: ${reason}`));
+      }
+    } catch {
+      // The stream was already cancelled or errored by the runtime: nothing left to release.
+    }
+    this.wakeRoomWaiters();
+    this.options.onClose(this, reason);
+  }
+
+  private wakeRoomWaiters(): void {
+    const waiters = this.roomWaiters;
+    if (waiters.length === 0) return;
+    this.roomWaiters = [];
+    for (const wake of waiters) wake();
+  }
+}

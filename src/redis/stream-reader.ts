@@ -1,0 +1,179 @@
+/** The one Redis reader: XREAD BLOCK over every stream, always from the last IDs it handed out. */
+import type { Redis } from 'ioredis';
+import type { Broadcaster } from '../hub/broadcaster.ts';
+import type { Logger } from '../log.ts';
+import { type Entry, parseEntry } from './entry.ts';
+import { readBounds, wasRecreated } from './stream-info.ts';
+import { ZERO_ID } from './stream-id.ts';
+
+export type ReaderState = 'starting' | 'ready' | 'down' | 'stopped';
+
+export type StreamReaderOptions = {
+  /** A connection used by nothing else: XREAD BLOCK holds it. */
+  redis: Redis;
+  streams: readonly string[];
+  keyOf: (stream: string) => string;
+  hub: Broadcaster;
+  blockMs: number;
+  count: number;
+  maxEntryBytes: number;
+  log: Logger;
+  onEntries?: (entries: readonly Entry[]) => void;
+  onStateChange?: (state: ReaderState) => void;
+};
+
+type XReadReply = Array<[Buffer, Array<[Buffer, Buffer[]]>]> | null;
+
+/** How long past its BLOCK time a read may stay unanswered before the socket is distrusted. */
+const WATCHDOG_GRACE_MS = 5000;
+
+export class StreamReader {
+  state: ReaderState = 'starting';
+  private readonly options: StreamReaderOptions;
+  private readonly streamByKey = new Map<string, string>();
+  private synced = false;
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+
+  constructor(options: StreamReaderOptions) {
+    this.options = options;
+    for (const stream of options.streams) this.streamByKey.set(options.keyOf(stream), stream);
+  }
+
+  /** Starts reading in the background; Redis being down is not an error here. */
+  start(): void {
+    this.options.redis.connect().catch(() => {
+      // Reported through the loop's state; ioredis keeps retrying with backoff.
+    });
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.setState('stopped');
+    this.options.redis.disconnect(false);
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const { redis, log } = this.options;
+    while (!this.stopping) {
+      try {
+        await this.waitForConnection();
+        if (this.stopping) break;
+        if (!this.synced) await this.sync();
+        this.setState('ready');
+        const reply = await this.readOnce();
+        if (reply === null) {
+          await this.sync(); // idle: cheap check that no stream was recreated meanwhile
+          continue;
+        }
+        this.handOut(reply);
+      } catch (error) {
+        if (this.stopping) break;
+        if (this.state !== 'down') {
+          log.warn('redis reader lost its connection', { error: describe(error) });
+        }
+        this.setState('down');
+        this.synced = false;
+        if (redis.status === 'ready') await delay(200); // a command error, not an outage
+      }
+    }
+  }
+
+  private async readOnce(): Promise<XReadReply> {
+    const { redis, hub, blockMs, count, streams, keyOf } = this.options;
+    const ids = streams.map((stream) => hub.positions.get(stream) ?? ZERO_ID);
+    const keys = streams.map(keyOf);
+    const read = redis.xreadBuffer(
+      'COUNT',
+      count,
+      'BLOCK',
+      blockMs,
+      'STREAMS',
+      ...keys,
+      ...ids,
+    ) as Promise<XReadReply>;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const watchdog = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        // A read this late sits on a half-open socket: reconnect and read again.
+        redis.disconnect(true);
+        reject(new Error('XREAD did not answer in time'));
+      }, blockMs + WATCHDOG_GRACE_MS);
+    });
+    try {
+      return await Promise.race([read, watchdog]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private handOut(reply: NonNullable<XReadReply>): void {
+    const { maxEntryBytes, hub, onEntries } = this.options;
+    const entries: Entry[] = [];
+    for (const [keyBuffer, items] of reply) {
+      const stream = this.streamByKey.get(keyBuffer.toString());
+      if (stream === undefined) continue;
+      for (const [idBuffer, fields] of items) {
+        entries.push(parseEntry(stream, idBuffer.toString(), fields, maxEntryBytes));
+      }
+    }
+    hub.publish(entries);
+    onEntries?.(entries);
+  }
+
+  /**
+   * On first start: begin after each stream's last entry. After a reconnect: keep the
+   * positions, unless a stream was recreated (IDs went backwards, e.g. Redis restarted
+   * without persistence), which resets it to the start and tells its clients with a `gap`.
+   */
+  private async sync(): Promise<void> {
+    const { redis, streams, keyOf, hub, log } = this.options;
+    const bounds = await Promise.all(streams.map((stream) => readBounds(redis, keyOf(stream))));
+    streams.forEach((stream, index) => {
+      const info = bounds[index];
+      if (!this.synced) {
+        if (hub.positions.get(stream) === ZERO_ID) {
+          hub.positions.set(stream, info?.lastGeneratedId ?? ZERO_ID);
+        }
+        return;
+      }
+      const position = hub.positions.get(stream) ?? ZERO_ID;
+      if (!wasRecreated(position, info)) return;
+      log.warn('stream was recreated; resetting its position', { stream, position });
+      hub.resetStream(stream, ZERO_ID, {
+        stream,
+        reason: 'recreated',
+        requested: position,
+        resumedFrom: info?.firstEntryId ?? null,
+        missed: null,
+      });
+    });
+    this.synced = true;
+  }
+
+  private async waitForConnection(): Promise<void> {
+    const { redis } = this.options;
+    while (!this.stopping && redis.status !== 'ready') {
+      if (redis.status === 'wait' || redis.status === 'end') {
+        redis.connect().catch(() => {});
+      }
+      await delay(100);
+    }
+  }
+
+  private setState(state: ReaderState): void {
+    if (this.state === state || this.state === 'stopped') return;
+    this.state = state;
+    this.options.onStateChange?.(state);
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,21 @@
+/** Entry point on Bun: `npm start`. */
+import { onShutdown, prepare } from './start.ts';
+
+const started = await prepare();
+const { config, log, gateway } = started;
+
+const server = Bun.serve({
+  port: config.port,
+  hostname: config.host,
+  // Bun closes connections idle for `idleTimeout` even mid-response (oven-sh/bun#27479);
+  // event streams opt out per request below, everything else keeps the default.
+  fetch(request, bunServer) {
+    if (new URL(request.url).pathname.startsWith('/sse')) bunServer.timeout(request, 0);
+    return gateway.app.fetch(request, { remoteAddress: bunServer.requestIP(request)?.address });
+  },
+});
+
+log.info('listening', { url: `http://${config.host}:${server.port}`, runtime: `bun ${Bun.version}` });
+onShutdown(started, async () => {
+  await server.stop();
+});

@@ -1,0 +1,48 @@
+/** What both entry points share: config, logger, gateway, and the shutdown sequence. */
+import { type Config, loadConfig } from '../config.ts';
+import { type Gateway, createGateway } from '../gateway.ts';
+import { type Logger, createLogger } from '../log.ts';
+
+export type Started = { config: Config; log: Logger; gateway: Gateway };
+
+/** Loads config (exiting with one clear line when it is bad) and builds the gateway. */
+export async function prepare(): Promise<Started> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    process.stderr.write(`sse-gateway: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  const log = createLogger(config.logLevel);
+  const gateway = await createGateway(config, log);
+  return { config, log, gateway };
+}
+
+/**
+ * On SIGTERM/SIGINT: tell clients to reconnect elsewhere, stop accepting, close within
+ * SHUTDOWN_TIMEOUT_MS, exit 0. The server is stopped after the client streams end, because
+ * a server waits for open responses and an event stream never ends by itself.
+ */
+export function onShutdown(started: Started, stopServer: () => Promise<void>): void {
+  const { config, log, gateway } = started;
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.info('shutting down', { signal, clients: gateway.hub.clients.size });
+    const force = setTimeout(() => process.exit(0), config.shutdownTimeoutMs + 1000);
+    force.unref?.();
+    await gateway.drain(config.shutdownTimeoutMs);
+    await Promise.race([stopServer(), delay(config.shutdownTimeoutMs)]);
+    await gateway.stop();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
