@@ -34,11 +34,15 @@ export function exited(child: ChildProcess): Promise<number | string> {
   });
 }
 
-/** Sends SIGTERM to the child's PID, then SIGKILL if it has not exited within `graceMs`. */
-export async function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
+/** Signals the child's PID (SIGTERM), then SIGKILL if it has not exited within `graceMs`. */
+export async function stopChild(
+  child: ChildProcess,
+  graceMs = 5000,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   const done = exited(child);
-  process.kill(child.pid, 'SIGTERM');
+  process.kill(child.pid, signal);
   const timer = setTimeout(() => {
     if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
   }, graceMs);

@@ -11,7 +11,8 @@ export const GATEWAY_ENTRY = join(REPO_ROOT, 'src', 'runtime', 'bun.ts');
 export type GatewayProcess = {
   readonly url: string;
   readonly process: ChildProcess;
-  stop(graceMs?: number): Promise<void>;
+  /** SIGTERM (a graceful drain), SIGKILL after `graceMs`; or `signal` instead, e.g. SIGKILL. */
+  stop(graceMs?: number, signal?: NodeJS.Signals): Promise<void>;
 };
 
 export type GatewayOptions = {
@@ -44,7 +45,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayProc
   // A wildcard listen address is reached through loopback.
   const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const url = `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${options.port}`;
-  const stop = (graceMs?: number): Promise<void> => stopChild(child, graceMs);
+  const stop = (graceMs?: number, signal?: NodeJS.Signals): Promise<void> =>
+    stopChild(child, graceMs, signal);
   try {
     await waitFor('the gateway to answer /health with 200', async () => {
       if (child.exitCode !== null || child.signalCode !== null) {

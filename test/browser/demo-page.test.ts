@@ -1,0 +1,124 @@
+// The demo page in headless Chromium: rows update, and a gateway restart loses no update.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { exited, freePort, stopChild, waitFor } from '../../src/demo/child-process.ts';
+import { type GatewayProcess, REPO_ROOT, startGateway } from '../../src/demo/gateway-process.ts';
+import { createMarket } from '../../src/demo/option-model.ts';
+import { createPublisher, type Publisher } from '../../src/demo/publisher.ts';
+import { createRandom } from '../../src/demo/random.ts';
+import { type RedisServer, startRedisServer } from '../../src/demo/redis-server.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+/** One JSON line from drive-demo.mjs. */
+type Report = {
+  phase: string;
+  bun?: string | null;
+  state?: string;
+  rows?: number;
+  cellBefore?: string | null;
+  cellAfter?: string | null;
+  totals?: Record<string, number>;
+  lastSeq?: Record<string, number>;
+  log?: string[];
+  errors?: string[];
+};
+const SCREENSHOT = join(REPO_ROOT, 'test-artifacts', 'demo-page.png');
+
+/** A real Node.js on PATH: inside `bun test` a `node` there may be Bun itself. */
+function findNode(): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(':').filter(Boolean)) {
+    const candidate = join(dir, 'node');
+    if (!existsSync(candidate) || realpathSync(candidate).endsWith('/bun')) continue;
+    const probe = spawnSync(candidate, ['-p', 'process.versions.bun === undefined']);
+    if (probe.stdout?.toString().trim() === 'true') return candidate;
+  }
+  return undefined;
+}
+
+const node = findNode();
+const skipReason = !existsSync(CHROMIUM)
+  ? `${CHROMIUM} is missing (apt-get install chromium)`
+  : node === undefined ? 'no Node.js on PATH to drive the browser' : undefined;
+if (skipReason) console.log(`skipping the browser test: ${skipReason}`);
+
+let redis: RedisServer;
+let publisher: Publisher;
+let gateway: GatewayProcess;
+let port: number;
+const gatewayEnv = (): Record<string, string> => ({
+  REDIS_URL: redis.url, STREAM_PREFIX: 'demo:', STREAMS: 'chain-feed,timeseries',
+  RETRY_MS: '500', HEARTBEAT_MS: '2000', SHUTDOWN_TIMEOUT_MS: '2000', LOG_LEVEL: 'warn',
+});
+
+describe.skipIf(skipReason !== undefined)('demo page in chromium', () => {
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    publisher = createPublisher({
+      redisUrl: redis.url, prefix: 'demo:', ratePerSecond: 200,
+      market: createMarket({ random: createRandom(42) }),
+    });
+    await publisher.connect();
+    publisher.start();
+    port = await freePort();
+    gateway = await startGateway({ port, env: gatewayEnv() });
+  });
+
+  afterAll(async () => {
+    await publisher?.stop();
+    await gateway?.stop();
+    await redis?.stop();
+  });
+
+  test('shows live rows and resumes without a missing update after a gateway restart', async () => {
+    mkdirSync(join(REPO_ROOT, 'test-artifacts'), { recursive: true });
+    const driver = spawn(node!, [join(import.meta.dir, 'drive-demo.mjs'), `${gateway.url}/`,
+      SCREENSHOT], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+    const lines = createInterface({ input: driver.stdout! })[Symbol.asyncIterator]();
+    const reports: Report[] = [];
+    const next = async (): Promise<Report> => {
+      const line = await lines.next();
+      if (line.done) throw new Error('the browser driver exited early; see its output above');
+      const report = JSON.parse(line.value) as Report;
+      reports.push(report);
+      return report;
+    };
+    try {
+      expect(await next()).toMatchObject({ phase: 'started', bun: null });
+      const loaded = await next();
+      expect(loaded).toMatchObject({ phase: 'loaded', state: 'open' });
+      expect(loaded.rows).toBeGreaterThan(5);
+      expect(loaded.cellAfter).not.toBe(loaded.cellBefore);
+
+      // First a deploy (SIGTERM: a `shutdown` event, then the stream ends), then a crash
+      // (SIGKILL: the socket just drops). The publisher keeps writing while no gateway runs.
+      for (const [n, signal] of [[1, 'SIGTERM'], [2, 'SIGKILL']] as const) {
+        const written = publisher.counts.chain;
+        await gateway.stop(5000, signal);
+        await waitFor('entries written while the gateway is down',
+          () => publisher.counts.chain > written + 50, 5000, 10);
+        gateway = await startGateway({ port, env: gatewayEnv() });
+        driver.stdin!.write('restarted\n');
+        const resumed = await next();
+        expect(resumed.phase).toBe(`resumed-${n}`);
+        expect(resumed.totals).toMatchObject({ missed: 0, repeated: 0, gaps: 0, reconnects: n });
+      }
+      driver.stdin!.write('finish\n');
+
+      const done = await next();
+      expect(done.phase).toBe('done');
+      expect(done.errors).toEqual([]);
+      expect(done.totals).toMatchObject({ missed: 0, repeated: 0, gaps: 0 });
+      expect(done.log?.some((line) => line.includes('resumed'))).toBe(true);
+      expect(statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
+      expect(await exited(driver)).toBe(0);
+    } finally {
+      if (driver.exitCode === null) await stopChild(driver);
+      const summary = reports.map(({ phase, totals, lastSeq }) => ({ phase, totals, lastSeq }));
+      console.log(`browser driver reported: ${JSON.stringify(summary)}`);
+    }
+  }, 120_000);
+});
