@@ -11,11 +11,13 @@ import { createPublisher, type Publisher } from '../../src/demo/publisher.ts';
 import { createRandom } from '../../src/demo/random.ts';
 import { type RedisServer, startRedisServer } from '../../src/demo/redis-server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium; CHROMIUM_PATH points elsewhere (or at nothing, to see the skip). */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** One JSON line from drive-demo.mjs. */
 type Report = {
   phase: string;
+  at: number;
   bun?: string | null;
   state?: string;
   rows?: number;
@@ -41,7 +43,7 @@ function findNode(): string | undefined {
 
 const node = findNode();
 const skipReason = !existsSync(CHROMIUM)
-  ? `${CHROMIUM} is missing (apt-get install chromium)`
+  ? `${CHROMIUM} is missing (apt-get install chromium, or set CHROMIUM_PATH)`
   : node === undefined ? 'no Node.js on PATH to drive the browser' : undefined;
 if (skipReason) console.log(`skipping the browser test: ${skipReason}`);
 
@@ -76,7 +78,7 @@ describe.skipIf(skipReason !== undefined)('demo page in chromium', () => {
   test('shows live rows and resumes without a missing update after a gateway restart', async () => {
     mkdirSync(join(REPO_ROOT, 'test-artifacts'), { recursive: true });
     const driver = spawn(node!, [join(import.meta.dir, 'drive-demo.mjs'), `${gateway.url}/`,
-      SCREENSHOT], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+      SCREENSHOT, CHROMIUM], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
     const lines = createInterface({ input: driver.stdout! })[Symbol.asyncIterator]();
     const reports: Report[] = [];
     const next = async (): Promise<Report> => {
@@ -117,7 +119,7 @@ describe.skipIf(skipReason !== undefined)('demo page in chromium', () => {
       expect(await exited(driver)).toBe(0);
     } finally {
       if (driver.exitCode === null) await stopChild(driver);
-      const summary = reports.map(({ phase, totals, lastSeq }) => ({ phase, totals, lastSeq }));
+      const summary = reports.map(({ phase, at, totals }) => ({ phase, at, totals }));
       console.log(`browser driver reported: ${JSON.stringify(summary)}`);
     }
   }, 120_000);

@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
 
-const [pageUrl, screenshotPath] = process.argv.slice(2);
+const [pageUrl, screenshotPath, executablePath] = process.argv.slice(2);
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
-const say = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
+const say = (message) =>
+  process.stdout.write(`${JSON.stringify({ ...message, at: Date.now() })}\n`);
 const commands = createInterface({ input: process.stdin });
 const nextCommand = () => new Promise((resolve) => commands.once('line', resolve));
 
@@ -18,7 +19,7 @@ const nextCommand = () => new Promise((resolve) => commands.once('line', resolve
 say({ phase: 'started', node: process.versions.node, bun: process.versions.bun ?? null });
 const profile = mkdtempSync(join(tmpdir(), 'sse-demo-chromium-'));
 const context = await chromium.launchPersistentContext(profile, {
-  executablePath: '/usr/bin/chromium', headless: true, args: FLAGS,
+  executablePath, headless: true, args: FLAGS,
   viewport: { width: 1400, height: 900 },
 });
 const errors = [];
