@@ -1,6 +1,9 @@
 /** createGateway(config): builds the whole object graph; nothing here is a module singleton. */
 import type { Hono } from 'hono';
-import { cors } from 'hono/cors';
+import { readFileSync } from 'node:fs';
+import { createAuthenticator } from './auth/index.ts';
+import { GatewayError } from './errors.ts';
+import { createCors } from './http/cors.ts';
 import type { Config } from './config.ts';
 import { Admission } from './hub/admission.ts';
 import { Broadcaster } from './hub/broadcaster.ts';
@@ -60,6 +63,12 @@ export async function createGateway(config: Config, log: Logger): Promise<Gatewa
       if (state === 'ready') log.info('reading from redis', { streams: config.streams });
     },
   });
+  const authenticator = createAuthenticator({
+    tokens: config.authTokens,
+    jwtSecret: config.authJwtSecret,
+    jwtPublicKeyPem: readKeyFile(config.authJwtPublicKeyFile, 'AUTH_JWT_PUBLIC_KEY_FILE'),
+    jwks: parseJwks(readKeyFile(config.authJwksFile, 'AUTH_JWKS_FILE')),
+  });
   let draining = false;
   const app = createApp({
     config,
@@ -76,7 +85,8 @@ export async function createGateway(config: Config, log: Logger): Promise<Gatewa
       maxEntryBytes: config.maxEntryBytes,
       log,
     },
-    cors: cors({ origin: '*', exposeHeaders: ['Retry-After'] }),
+    cors: createCors(config.corsOrigins),
+    authenticate: authenticator ? (request, url) => authenticator.authenticate(request, url) : undefined,
     health: () => {
       const redisReady = reader.state === 'ready' && commands.status === 'ready';
       const status = draining ? 'draining' : redisReady ? 'ok' : 'redis_unavailable';
@@ -110,6 +120,24 @@ export async function createGateway(config: Config, log: Logger): Promise<Gatewa
       commands.disconnect(false);
     },
   };
+}
+
+function readKeyFile(path: string | undefined, variable: string): string | undefined {
+  if (path === undefined) return undefined;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new GatewayError('invalid_config', `${variable} ${path} cannot be read`, { cause });
+  }
+}
+
+function parseJwks(text: string | undefined): object | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as object;
+  } catch (cause) {
+    throw new GatewayError('invalid_config', 'AUTH_JWKS_FILE does not hold JSON', { cause });
+  }
 }
 
 function delay(ms: number): Promise<void> {

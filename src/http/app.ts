@@ -4,20 +4,21 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { GatewayError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { asGatewayError, errorResponse } from './respond.ts';
-import { type Access, type SseRouteDeps, openStream } from './sse-route.ts';
+import type { Principal } from '../auth/index.ts';
+import { type SseRouteDeps, openStream } from './sse-route.ts';
 import { sseQuerySchema } from './query.ts';
 import type { StaticFiles } from './static-files.ts';
 
 /** What the runtime entry point passes along with each request. */
 export type GatewayBindings = { remoteAddress?: string };
 
-export type AppEnv = { Bindings: GatewayBindings; Variables: { access: Access } };
+export type AppEnv = { Bindings: GatewayBindings; Variables: { principal: Principal | null } };
 
 export type AppDeps = SseRouteDeps & {
   log: Logger;
   cors: MiddlewareHandler;
   /** Resolves a request's credentials; absent when auth is off. */
-  authenticate?: (request: Request, url: URL) => Promise<Access>;
+  authenticate?: (request: Request, url: URL) => Promise<Principal>;
   health: () => { status: number; body: Record<string, unknown> };
   metrics: () => Promise<{ contentType: string; body: string }>;
   staticFiles: StaticFiles;
@@ -29,8 +30,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   // 401 comes before every other check, so auth runs before query validation.
   const auth: MiddlewareHandler<AppEnv> = async (c, next) => {
-    const access = deps.authenticate ? await deps.authenticate(c.req.raw, new URL(c.req.url)) : {};
-    c.set('access', access);
+    const url = new URL(c.req.url);
+    c.set('principal', deps.authenticate ? await deps.authenticate(c.req.raw, url) : null);
     await next();
   };
   const query = zValidator('query', sseQuerySchema, (result) => {
@@ -40,7 +41,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }
   });
   const sse = (c: Parameters<MiddlewareHandler<AppEnv>>[0]) =>
-    openStream(c, c.req.valid('query' as never), c.get('access'), deps);
+    openStream(c, c.req.valid('query' as never), c.get('principal'), deps);
 
   app.get('/sse', auth, query, sse);
   app.get('/sse/:stream', auth, query, sse);

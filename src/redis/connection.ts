@@ -27,6 +27,14 @@ export function createRedis(config: Config, role: RedisRole): Redis {
     // A half-open socket is noticed by the reader's own watchdog; keep-alive helps the rest.
     keepAlive: 10_000,
   };
+  const redis = connect(config, options);
+  // Outages are reported once by the reader and by /health; without a listener ioredis
+  // would print every failed reconnect attempt.
+  redis.on('error', () => {});
+  return redis;
+}
+
+function connect(config: Config, options: RedisOptions): Redis {
   if (config.redisSentinels.length > 0) {
     const url = new URL(config.redisUrl);
     return new Redis({

@@ -1,12 +1,14 @@
 /** Entry point on Bun: `npm start`. */
 import { onShutdown, prepare } from './start.ts';
+import { bunServeOptions } from './tls.ts';
 
 const started = await prepare();
-const { config, log, gateway } = started;
+const { config, log, gateway, tls } = started;
 
 const server = Bun.serve({
   port: config.port,
   hostname: config.host,
+  ...(tls ? bunServeOptions(tls) : {}),
   // Bun closes connections idle for `idleTimeout` even mid-response (oven-sh/bun#27479);
   // event streams opt out per request below, everything else keeps the default.
   fetch(request, bunServer) {
@@ -15,7 +17,10 @@ const server = Bun.serve({
   },
 });
 
-log.info('listening', { url: `http://${config.host}:${server.port}`, runtime: `bun ${Bun.version}` });
-onShutdown(started, async () => {
+const scheme = tls ? 'https' : 'http';
+log.info('listening', { url: `${scheme}://${config.host}:${server.port}`, runtime: `bun ${Bun.version}` });
+onShutdown(started, async (graceMs) => {
+  const force = setTimeout(() => server.stop(true), graceMs);
   await server.stop();
+  clearTimeout(force);
 });

@@ -3,9 +3,10 @@ import { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { onShutdown, prepare } from './start.ts';
+import { nodeServeOptions } from './tls.ts';
 
 const started = await prepare();
-const { config, log, gateway } = started;
+const { config, log, gateway, tls } = started;
 
 const server = serve(
   {
@@ -19,13 +20,22 @@ const server = serve(
     },
     port: config.port,
     hostname: config.host,
+    ...(tls ? nodeServeOptions(tls) : {}),
   },
   (info: AddressInfo) => {
     log.info('listening', {
-      url: `http://${config.host}:${info.port}`,
+      url: `${tls ? 'https' : 'http'}://${config.host}:${info.port}`,
       runtime: `node ${process.versions.node}`,
     });
   },
 );
 
-onShutdown(started, () => new Promise<void>((resolve) => server.close(() => resolve())));
+onShutdown(started, (graceMs) => {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Event streams have ended by now; idle keep-alive sockets would hold close() open.
+  (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+  const force = setTimeout(() => {
+    (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+  }, graceMs);
+  return closed.finally(() => clearTimeout(force));
+});

@@ -2,21 +2,22 @@
 import { type Config, loadConfig } from '../config.ts';
 import { type Gateway, createGateway } from '../gateway.ts';
 import { type Logger, createLogger } from '../log.ts';
+import { type TlsMaterial, readTlsFiles } from './tls.ts';
 
-export type Started = { config: Config; log: Logger; gateway: Gateway };
+export type Started = { config: Config; log: Logger; gateway: Gateway; tls: TlsMaterial | null };
 
 /** Loads config (exiting with one clear line when it is bad) and builds the gateway. */
 export async function prepare(): Promise<Started> {
-  let config: Config;
   try {
-    config = loadConfig();
+    const config = loadConfig();
+    const tls = readTlsFiles(config.tlsCertFile, config.tlsKeyFile);
+    const log = createLogger(config.logLevel);
+    const gateway = await createGateway(config, log);
+    return { config, log, gateway, tls };
   } catch (error) {
     process.stderr.write(`sse-gateway: ${(error as Error).message}\n`);
     process.exit(2);
   }
-  const log = createLogger(config.logLevel);
-  const gateway = await createGateway(config, log);
-  return { config, log, gateway };
 }
 
 /**
@@ -24,7 +25,10 @@ export async function prepare(): Promise<Started> {
  * SHUTDOWN_TIMEOUT_MS, exit 0. The server is stopped after the client streams end, because
  * a server waits for open responses and an event stream never ends by itself.
  */
-export function onShutdown(started: Started, stopServer: () => Promise<void>): void {
+export function onShutdown(
+  started: Started,
+  stopServer: (graceMs: number) => Promise<void>,
+): void {
   const { config, log, gateway } = started;
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
@@ -33,8 +37,11 @@ export function onShutdown(started: Started, stopServer: () => Promise<void>): v
     log.info('shutting down', { signal, clients: gateway.hub.clients.size });
     const force = setTimeout(() => process.exit(0), config.shutdownTimeoutMs + 1000);
     force.unref?.();
+    const deadline = Date.now() + config.shutdownTimeoutMs;
     await gateway.drain(config.shutdownTimeoutMs);
-    await Promise.race([stopServer(), delay(config.shutdownTimeoutMs)]);
+    // Give the final frames a moment to flush, then close whatever is still open.
+    const graceMs = Math.min(1000, Math.max(0, deadline - Date.now()));
+    await Promise.race([stopServer(graceMs), delay(graceMs + 500)]);
     await gateway.stop();
     log.info('stopped');
     process.exit(0);

@@ -1,0 +1,72 @@
+/** Starts a private redis-server on a free port for one test file; never the shared 6379. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { Redis } from 'ioredis';
+import { freePort, waitUntil } from './ports.ts';
+
+export type RedisServer = {
+  port: number;
+  url: string;
+  /** A client for the test itself (publishing, trimming, ...). */
+  client: Redis;
+  /** Kills the server (SIGKILL: no persistence, like a crash) and waits for it to exit. */
+  kill: () => Promise<void>;
+  /** Starts it again on the same port, empty. */
+  restart: () => Promise<void>;
+  stop: () => Promise<void>;
+};
+
+export async function startRedis(): Promise<RedisServer> {
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+  const launch = async () => {
+    child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
+    const probe = new Redis({ port, lazyConnect: true, retryStrategy: () => null });
+    probe.on('error', () => {}); // refused until the server is up; that is what we wait for
+    await waitUntil(
+      async () => {
+        if (probe.status !== 'ready') await probe.connect();
+        return (await probe.ping()) === 'PONG';
+      },
+      10_000,
+      `redis-server on port ${port}`,
+    );
+    probe.disconnect();
+  };
+  const kill = async () => {
+    const running = child;
+    if (running === undefined || running.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      running.once('exit', () => resolve());
+      running.kill('SIGKILL');
+    });
+  };
+  await launch();
+  const client = new Redis({ port, maxRetriesPerRequest: 3 });
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    client,
+    kill,
+    restart: launch,
+    stop: async () => {
+      client.disconnect();
+      await kill();
+    },
+  };
+}
+
+/** `XADD key * json <payload> [symbol S]`, returning the new entry's ID. */
+export async function publish(
+  redis: Redis,
+  key: string,
+  payload: unknown,
+  symbol?: string,
+): Promise<string> {
+  const json = typeof payload === 'string' ? payload : JSON.stringify(payload);
+  const fields = symbol === undefined ? ['json', json] : ['json', json, 'symbol', symbol];
+  return (await redis.xadd(key, '*', ...fields)) as string;
+}

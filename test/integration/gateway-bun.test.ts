@@ -1,0 +1,3 @@
+import { gatewaySuite } from './gateway-suite.ts';
+
+gatewaySuite('bun');
