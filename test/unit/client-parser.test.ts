@@ -22,27 +22,28 @@ function parse(chunks: readonly string[], lastEventId = ''): Parsed {
 const ev = (data: string, id = '', type = 'message'): SseEvent => ({ type, data, id });
 
 const cases: [name: string, input: string, events: SseEvent[]][] = [
-  ['a named event', 'id: 1-0\nevent: chain\ndata: {"a":1}\n\n', [ev('{"a":1}', '1-0', 'chain')]],
-  ['LF, CR and CRLF line ends alike', 'data: a\rdata: b\r\ndata: c\n\r\n', [ev('a\nb\nc')]],
+  ['a named event with an id', 'id: 1-0\nevent: chain\ndata: {"a":1}\n\n',
+    [ev('{"a":1}', '1-0', 'chain')]],
+  ['LF, CR and CRLF line ends', 'data: a\rdata: b\r\ndata: c\n\r\n', [ev('a\nb\nc')]],
   ['a lone CR ending an event', 'data: x\r\r', [ev('x')]],
-  ['exactly one leading space stripped', 'data:  two\ndata:none\n\n', [ev(' two\nnone')]],
-  ['an empty data line kept', 'data\ndata:\n\n', [ev('\n')]],
-  ['an event with no data is not dispatched', 'event: x\n\ndata: y\n\n', [ev('y')]],
-  ['an unfinished event is dropped', 'data: done\n\ndata: half', [ev('done')]],
-  ['unknown fields ignored', 'foo: bar\ndata: z\nretry: soon\n\n', [ev('z')]],
-  ['an id with NUL ignored', 'id: 5\n\nid: 6\0x\ndata: d\n\n', [ev('d', '5')]],
-  ['an empty id resets the id', 'id: 7\ndata: a\n\nid\ndata: b\n\n', [ev('a', '7'), ev('b', '')]],
-  ['the id sticks to later events', 'id: 8\ndata: a\n\ndata: b\n\n', [ev('a', '8'), ev('b', '8')]],
-  ['unicode and U+2028 stay inside one line', 'data: é\u2028ü\u0085\n\n', [ev('é\u2028ü\u0085')]],
-  ['comments are not events', ': heartbeat\n\n:\ndata: q\n\n', [ev('q')]],
+  ['values with no or two leading spaces', 'data:  two\ndata:none\n\n', [ev(' two\nnone')]],
+  ['empty data lines', 'data\ndata:\n\n', [ev('\n')]],
+  ['an event without data', 'event: x\n\ndata: y\n\n', [ev('y')]],
+  ['an unfinished last event', 'data: done\n\ndata: half', [ev('done')]],
+  ['unknown fields and a bad retry', 'foo: bar\ndata: z\nretry: soon\n\n', [ev('z')]],
+  ['an id containing NUL', 'id: 5\n\nid: 6\0x\ndata: d\n\n', [ev('d', '5')]],
+  ['an empty id', 'id: 7\ndata: a\n\nid\ndata: b\n\n', [ev('a', '7'), ev('b', '')]],
+  ['an id, then an event without one', 'id: 8\ndata: a\n\ndata: b\n\n', [ev('a', '8'), ev('b', '8')]],
+  ['unicode, U+2028 and U+0085', 'data: é\u2028ü\u0085\n\n', [ev('é\u2028ü\u0085')]],
+  ['comments', ': heartbeat\n\n:\ndata: q\n\n', [ev('q')]],
 ];
 
 describe('sse parser', () => {
-  test.each(cases)('handles %s', (_name, input, events) => {
+  test.each(cases)('parses %s as the spec says', (_name, input, events) => {
     expect(parse([input]).events).toEqual(events);
   });
 
-  test.each(cases)('gives the same result for %s at every chunk boundary', (_n, input, events) => {
+  test.each(cases)('parses %s alike at every chunk boundary', (_n, input, events) => {
     for (let cut = 1; cut < input.length; cut++) {
       expect(parse([input.slice(0, cut), input.slice(cut)]).events).toEqual(events);
     }
