@@ -33,7 +33,8 @@ const cases: [name: string, input: string, events: SseEvent[]][] = [
   ['unknown fields and a bad retry', 'foo: bar\ndata: z\nretry: soon\n\n', [ev('z')]],
   ['an id containing NUL', 'id: 5\n\nid: 6\0x\ndata: d\n\n', [ev('d', '5')]],
   ['an empty id', 'id: 7\ndata: a\n\nid\ndata: b\n\n', [ev('a', '7'), ev('b', '')]],
-  ['an id, then an event without one', 'id: 8\ndata: a\n\ndata: b\n\n', [ev('a', '8'), ev('b', '8')]],
+  ['an id, then an event without one', 'id: 8\ndata: a\n\ndata: b\n\n',
+    [ev('a', '8'), ev('b', '8')]],
   ['unicode, U+2028 and U+0085', 'data: é\u2028ü\u0085\n\n', [ev('é\u2028ü\u0085')]],
   ['comments', ': heartbeat\n\n:\ndata: q\n\n', [ev('q')]],
 ];
