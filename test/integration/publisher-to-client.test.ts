@@ -103,3 +103,29 @@ describe('publisher to typed client through the gateway', () => {
     expect(client.state).toBe('closed');
   });
 });
+
+describe('typed client on a gateway that requires a token', () => {
+  const TOKEN = 'demo-token-7f3a9c2e5b1d4f60';
+  let guarded: GatewayProcess | undefined;
+
+  afterAll(async () => {
+    await guarded?.stop();
+  });
+
+  test('sends its token as a Bearer header and stops for good on a wrong one', async () => {
+    guarded = await startGateway({ port: await freePort(), env: {
+      REDIS_URL: redis.url, STREAM_PREFIX: 'e2e:', AUTH_TOKENS: TOKEN, LOG_LEVEL: 'warn',
+    } });
+    const events = channel<SseEvent>();
+    client = createSseClient({ url: `${guarded.url}/sse/chain-feed`, token: () => TOKEN,
+      onEvent: events.push });
+    expect((await events.next()).type).toBe('connected');
+    client.close();
+
+    const errors = channel<GatewayError>();
+    client = createSseClient({ url: `${guarded.url}/sse/chain-feed`, token: 'not-the-token',
+      onError: errors.push });
+    expect((await errors.next()).code).toBe('unauthorized');
+    expect(client.state).toBe('closed');
+  });
+});
