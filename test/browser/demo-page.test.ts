@@ -1,7 +1,7 @@
 // The demo page in headless Chromium: rows update, and a gateway restart loses no update.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { exited, freePort, stopChild, waitFor } from '../../src/demo/child-process.ts';
@@ -9,6 +9,7 @@ import { type GatewayProcess, REPO_ROOT, startGateway } from '../../src/demo/gat
 import { createMarket } from '../../src/demo/option-model.ts';
 import { createPublisher, type Publisher } from '../../src/demo/publisher.ts';
 import { createRandom } from '../../src/demo/random.ts';
+import { realNode } from '../helpers/gateway-process.ts';
 import { type RedisServer, startRedisServer } from '../../src/demo/redis-server.ts';
 
 /** Debian's Chromium; CHROMIUM_PATH points elsewhere (or at nothing, to see the skip). */
@@ -27,21 +28,18 @@ type Report = {
   lastSeq?: Record<string, number>;
   log?: string[];
   errors?: string[];
+  endpoint?: string;
+  tables?: string[];
 };
 const SCREENSHOT = join(REPO_ROOT, 'test-artifacts', 'demo-page.png');
 
-/** A real Node.js on PATH: inside `bun test` a `node` there may be Bun itself. */
-function findNode(): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(':').filter(Boolean)) {
-    const candidate = join(dir, 'node');
-    if (!existsSync(candidate) || realpathSync(candidate).endsWith('/bun')) continue;
-    const probe = spawnSync(candidate, ['-p', 'process.versions.bun === undefined']);
-    if (probe.stdout?.toString().trim() === 'true') return candidate;
+const node = (() => {
+  try {
+    return realNode();
+  } catch {
+    return undefined;
   }
-  return undefined;
-}
-
-const node = findNode();
+})();
 const skipReason = !existsSync(CHROMIUM)
   ? `${CHROMIUM} is missing (apt-get install chromium, or set CHROMIUM_PATH)`
   : node === undefined ? 'no Node.js on PATH to drive the browser' : undefined;
@@ -75,7 +73,7 @@ describe.skipIf(skipReason !== undefined)('demo page in chromium', () => {
     await redis?.stop();
   });
 
-  test('shows live rows and resumes without a missing update after a gateway restart', async () => {
+  test('updates rows live, resumes after restarts with no missing update, filters by symbol', async () => {
     mkdirSync(join(REPO_ROOT, 'test-artifacts'), { recursive: true });
     const driver = spawn(node!, [join(import.meta.dir, 'drive-demo.mjs'), `${gateway.url}/`,
       SCREENSHOT, CHROMIUM], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
@@ -109,6 +107,13 @@ describe.skipIf(skipReason !== undefined)('demo page in chromium', () => {
         expect(resumed.totals).toMatchObject({ missed: 0, repeated: 0, gaps: 0, reconnects: n });
       }
       driver.stdin!.write('finish\n');
+
+      const picked = await next();
+      expect(picked.phase).toBe('picked');
+      expect(picked.endpoint).toContain('symbols=SPX');
+      expect(picked.endpoint).not.toContain('QQQ');
+      expect(picked.tables).toEqual(['SPX']);
+      expect(Object.keys(picked.lastSeq ?? {}).sort()).toEqual(['chain:SPX', 'timeseries:SPX']);
 
       const done = await next();
       expect(done.phase).toBe('done');

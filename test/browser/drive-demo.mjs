@@ -58,6 +58,14 @@ try {
     before = now.lastSeq;
   }
   await page.screenshot({ path: screenshotPath });
+
+  // The symbol picker reconnects with ?symbols=SPX: QQQ's table goes, only SPX flows.
+  await page.uncheck('#picker input[value="QQQ"]');
+  await page.waitForFunction(() => window.demo.totals.events >= 100, null, { timeout: 15000 });
+  const picked = await demo();
+  say({ phase: 'picked', endpoint: await page.textContent('#endpoint'),
+    tables: await page.$$eval('section.chain', (all) => all.map((s) => s.dataset.symbol)),
+    ...picked });
   say({ phase: 'done', errors, ...(await demo()) });
 } catch (error) {
   say({ phase: 'failed', message: String(error), errors });
