@@ -73,7 +73,7 @@ describe.skipIf(skipReason !== undefined)('demo page in chromium', () => {
     await redis?.stop();
   });
 
-  test('updates rows live, resumes after restarts with no missing update, filters by symbol', async () => {
+  test('updates rows live, resumes after restarts losing nothing, filters by symbol', async () => {
     mkdirSync(join(REPO_ROOT, 'test-artifacts'), { recursive: true });
     const driver = spawn(node!, [join(import.meta.dir, 'drive-demo.mjs'), `${gateway.url}/`,
       SCREENSHOT, CHROMIUM], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
