@@ -42,12 +42,21 @@ export async function stopChild(
 ): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   const done = exited(child);
-  process.kill(child.pid, signal);
+  signalPid(child.pid, signal);
   const timer = setTimeout(() => {
-    if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
+    if (child.pid !== undefined && child.exitCode === null) signalPid(child.pid, 'SIGKILL');
   }, graceMs);
   await done;
   clearTimeout(timer);
+}
+
+/** Signals a PID that may have exited already (Ctrl-C reaches the whole process group). */
+function signalPid(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // ESRCH: it is gone, which is what we wanted
+  }
 }
 
 /** Spawns a child with piped output; `onLine` sees each line of stdout and stderr. */
