@@ -87,6 +87,12 @@ const schema = z
     READ_BLOCK_MS: int(10, 60_000).default(2000).describe('XREAD BLOCK timeout (ms)'),
     READ_COUNT: int(1, 100_000).default(1000).describe('XREAD COUNT per stream'),
     MAX_CATCHUPS: int(1, 10_000).default(32).describe('concurrent Last-Event-ID replays'),
+    SNAPSHOT_MAX_KEYS: int(0, 10_000_000)
+      .default(100_000)
+      .describe('instruments per stream kept for ?snapshot=1 (0 = off)'),
+    SNAPSHOT_REBUILD_ENTRIES: int(0, 10_000_000)
+      .default(10_000)
+      .describe('newest entries per stream read at start-up to refill the snapshot cache'),
   })
   .superRefine((env, ctx) => {
     if (env.MAX_ENTRY_BYTES > env.CLIENT_BUFFER_BYTES) {
@@ -149,6 +155,8 @@ export type Config = Readonly<{
   readBlockMs: number;
   readCount: number;
   maxCatchups: number;
+  snapshotMaxKeys: number;
+  snapshotRebuildEntries: number;
 }>;
 
 /** The SSE event name that entries of `stream` are sent under. */
@@ -223,5 +231,7 @@ function fromEnv(env: Env): Config {
     readBlockMs: env.READ_BLOCK_MS,
     readCount: env.READ_COUNT,
     maxCatchups: env.MAX_CATCHUPS,
+    snapshotMaxKeys: env.SNAPSHOT_MAX_KEYS,
+    snapshotRebuildEntries: env.SNAPSHOT_REBUILD_ENTRIES,
   });
 }

@@ -31,7 +31,13 @@ const PUBLIC_DIR = new URL('../public/', import.meta.url).pathname;
 
 export async function createGateway(config: Config, log: Logger): Promise<Gateway> {
   const keyOf = (stream: string) => `${config.streamPrefix}${stream}`;
-  const hub = new Broadcaster(config.streams, config.streamEvents);
+  const hub = new Broadcaster({
+    streams: config.streams,
+    eventNames: config.streamEvents,
+    keyFields: config.streamKeys,
+    slowClientPolicy: config.slowClientPolicy,
+    snapshotKeys: config.snapshotMaxKeys,
+  });
   const readerRedis = createRedis(config, 'reader');
   const commands = createRedis(config, 'commands');
   commands.connect().catch(() => {
@@ -47,6 +53,7 @@ export async function createGateway(config: Config, log: Logger): Promise<Gatewa
     blockMs: config.readBlockMs,
     count: config.readCount,
     maxEntryBytes: config.maxEntryBytes,
+    rebuildEntries: config.snapshotRebuildEntries,
     log,
     onEntries: (entries) => {
       for (const entry of entries) {

@@ -4,9 +4,10 @@ import type { Config } from '../config.ts';
 import type { Admission } from '../hub/admission.ts';
 import type { Broadcaster } from '../hub/broadcaster.ts';
 import { Client, type CloseReason } from '../hub/client.ts';
-import { type ReplayDeps, replayThenAttach } from '../hub/replay.ts';
+import { type ReplayDeps, type ReplayStart, replayThenAttach } from '../hub/replay.ts';
 import { createSubscription } from '../hub/subscription.ts';
 import { type Principal, narrow } from '../auth/index.ts';
+import { idAtTime, previousId } from '../redis/stream-id.ts';
 import { type Cursor, parseCursor } from '../sse/cursor.ts';
 import { encodeFrame } from '../sse/frame.ts';
 import { SSE_HEADERS } from '../sse/headers.ts';
@@ -41,6 +42,11 @@ export function openStream(
     requested ?? config.streams.filter((s) => principal?.streams?.includes(s) ?? true);
   const cursor: Cursor | undefined =
     lastEventId === undefined ? undefined : parseCursor(lastEventId, cursorStreams);
+  const start: ReplayStart | undefined = cursor
+    ? { cursor, fromTime: false }
+    : query.since !== undefined
+      ? { cursor: sinceCursor(cursorStreams, query.since), fromTime: true }
+      : undefined;
 
   // 403 (outside the token's claims), then 404 (streams this gateway does not serve).
   const access = narrow(principal, requested, query.symbols, config.streams);
@@ -51,7 +57,12 @@ export function openStream(
   const limitKey = principal?.key ?? `ip:${c.env?.remoteAddress ?? 'unknown'}`;
   admission.admit(limitKey, hub.clients.size);
 
-  const subscription = createSubscription(streams, symbols);
+  const subscription = createSubscription({
+    streams,
+    symbols,
+    where: query.where ?? null,
+    maxRate: query.maxRate ?? null,
+  });
   const connected = encodeFrame({
     retry: jitter(config.retryMs),
     event: 'connected',
@@ -61,6 +72,8 @@ export function openStream(
       symbols: symbols ?? null,
       heartbeatMs: config.heartbeatMs,
       resumed: cursor !== undefined,
+      ...(start?.fromTime ? { since: query.since } : {}),
+      ...(query.snapshot && start === undefined ? { snapshot: true } : {}),
     }),
   });
   const client = new Client({
@@ -70,6 +83,7 @@ export function openStream(
     firstFrame: encoder.encode(connected),
     limitKey,
     expiresAtMs: principal?.expiresAtMs,
+    onRoom: hub.catchUpConflated,
     onClose: (closed, reason) => {
       hub.remove(closed);
       admission.release(closed.limitKey, reason);
@@ -81,12 +95,21 @@ export function openStream(
 
   if (deps.isDraining()) {
     client.close('shutdown', encoder.encode(encodeFrame({ event: 'shutdown', data: '{}' })));
-  } else if (cursor === undefined) {
-    hub.attach(client);
+  } else if (start === undefined && query.snapshot && !hub.isStarted) {
+    // The snapshot cache is refilled from Redis at start-up; wait for it, not serve it empty.
+    hub.started.then(() => hub.attach(client, true));
+  } else if (start === undefined) {
+    hub.attach(client, query.snapshot === true);
   } else {
-    replayThenAttach(client, cursor, deps.replay).catch(() => client.close('error'));
+    replayThenAttach(client, start, deps.replay).catch(() => client.close('error'));
   }
   return c.body(client.stream, 200, SSE_HEADERS);
+}
+
+/** `?since=T` starts every stream just before the first ID at T (IDs are timestamps). */
+function sinceCursor(streams: readonly string[], ms: number): Cursor {
+  const id = previousId(idAtTime(ms));
+  return new Map(streams.map((stream) => [stream, id]));
 }
 
 /** Spreads reconnects after a deploy: up to half the delay again, per connection. */

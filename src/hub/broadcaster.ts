@@ -1,9 +1,12 @@
 /** The central fan-out: each batch is encoded once per distinct subscription, never waits. */
 import type { Entry } from '../redis/entry.ts';
-import { type StreamId, ZERO_ID } from '../redis/stream-id.ts';
+import { type StreamId, ZERO_ID, compareIds } from '../redis/stream-id.ts';
 import { formatCursor } from '../sse/cursor.ts';
 import { encodeEntryBody, encodeFrame } from '../sse/frame.ts';
 import type { Client } from './client.ts';
+import { instrumentKey } from './instrument.ts';
+import { LastValues } from './last-values.ts';
+import { RateGate } from './rate-gate.ts';
 import { type Subscription, matches } from './subscription.ts';
 
 type Group = {
@@ -11,62 +14,110 @@ type Group = {
   clients: Set<Client>;
   /** Frames of the batch being published, flushed once per batch. */
   pending: string;
+  /** The batch's entries, kept only when slow clients are conflated. */
+  entries: Entry[];
+  gate: RateGate | null;
+};
+
+export type BroadcasterOptions = {
+  streams: readonly string[];
+  eventNames: ReadonlyMap<string, string>;
+  keyFields: ReadonlyMap<string, readonly string[]>;
+  slowClientPolicy: 'disconnect' | 'conflate';
+  /** Instruments per stream kept for snapshots (0 turns snapshots off). */
+  snapshotKeys: number;
 };
 
 /** Counters the gateway exposes on /metrics. */
 export type BroadcastStats = {
   entries: number;
   skipped: number;
+  batches: number;
+  lastBatchSize: number;
   framesQueued: number;
   bytesQueued: number;
-  batches: number;
+  slowDisconnects: number;
+  conflatedClients: number;
+  conflatedEntries: number;
 };
 
 const encoder = new TextEncoder();
+const RATE_TICK_MS = 25;
 
 export class Broadcaster {
   /** Last entry ID handed out per stream: where live delivery stands. */
   readonly positions = new Map<string, StreamId>();
   /** Every open client, live or still replaying. */
   readonly clients = new Set<Client>();
+  readonly lastValues: LastValues;
   readonly stats: BroadcastStats = {
     entries: 0,
     skipped: 0,
+    batches: 0,
+    lastBatchSize: 0,
     framesQueued: 0,
     bytesQueued: 0,
-    batches: 0,
+    slowDisconnects: 0,
+    conflatedClients: 0,
+    conflatedEntries: 0,
   };
 
+  /** Resolves once the reader has taken its start positions (and refilled snapshots). */
+  readonly started: Promise<void>;
+  isStarted = false;
+  private markStarted: () => void = () => {};
   private readonly groups = new Map<string, Group>();
   private readonly groupsByStream = new Map<string, Group[]>();
-  private readonly eventNames: ReadonlyMap<string, string>;
+  private readonly gated = new Set<Group>();
+  private rateTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly options: BroadcasterOptions;
 
-  constructor(streams: readonly string[], eventNames: ReadonlyMap<string, string>) {
-    this.eventNames = eventNames;
-    for (const stream of streams) {
+  constructor(options: BroadcasterOptions) {
+    this.options = options;
+    this.lastValues = new LastValues(options.keyFields, options.snapshotKeys);
+    this.started = new Promise((resolve) => {
+      this.markStarted = resolve;
+    });
+    for (const stream of options.streams) {
       this.positions.set(stream, ZERO_ID);
       this.groupsByStream.set(stream, []);
     }
   }
 
-  eventNameOf(stream: string): string {
-    return this.eventNames.get(stream) ?? stream;
+  /** Called by the reader after its first sync with Redis. */
+  start(): void {
+    this.isStarted = true;
+    this.markStarted();
   }
+
+  eventNameOf(stream: string): string {
+    return this.options.eventNames.get(stream) ?? stream;
+  }
+
+  keyOf = (entry: Entry): string =>
+    instrumentKey(entry, this.options.keyFields.get(entry.stream));
 
   /** Counts a client as open (heartbeats, /health) before it is live. */
   register(client: Client): void {
     this.clients.add(client);
   }
 
-  /** Starts live delivery to a client; call in the same tick as its replay caught up. */
-  attach(client: Client): void {
+  /**
+   * Starts live delivery to a client; call in the same tick as its replay caught up. With
+   * `snapshot`, first sends the newest entry of every instrument it subscribes to: the cache
+   * holds exactly what was published so far, so snapshot and live meet with no gap.
+   */
+  attach(client: Client, snapshot = false): void {
     if (client.closed) return;
     const { subscription } = client;
+    if (snapshot) this.sendSnapshot(client);
     let group = this.groups.get(subscription.key);
     if (group === undefined) {
-      group = { subscription, clients: new Set(), pending: '' };
+      const gate = subscription.maxRate === null ? null : new RateGate(subscription.maxRate, this.keyOf);
+      group = { subscription, clients: new Set(), pending: '', entries: [], gate };
       this.groups.set(subscription.key, group);
       for (const stream of subscription.streams) this.groupsByStream.get(stream)?.push(group);
+      if (gate !== null) this.startRateTimer(group);
     }
     group.clients.add(client);
     client.live = true;
@@ -78,10 +129,12 @@ export class Broadcaster {
     const group = this.groups.get(client.subscription.key);
     if (group === undefined || !group.clients.delete(client) || group.clients.size > 0) return;
     this.groups.delete(client.subscription.key);
+    this.gated.delete(group);
     for (const stream of group.subscription.streams) {
       const list = this.groupsByStream.get(stream);
       if (list !== undefined) list.splice(list.indexOf(group), 1);
     }
+    if (this.gated.size === 0) this.stopRateTimer();
   }
 
   /**
@@ -90,6 +143,8 @@ export class Broadcaster {
    */
   publish(entries: readonly Entry[]): void {
     const touched: Group[] = [];
+    const conflating = this.options.slowClientPolicy === 'conflate';
+    const now = Date.now();
     for (const entry of entries) {
       this.positions.set(entry.stream, entry.id);
       if (entry.payload === undefined) {
@@ -97,12 +152,14 @@ export class Broadcaster {
         continue;
       }
       this.stats.entries++;
+      this.lastValues.record(entry);
       const groups = this.groupsByStream.get(entry.stream);
       if (groups === undefined || groups.length === 0) continue;
       let body: string | undefined;
       let cursors: Map<string, string> | undefined;
       for (const group of groups) {
         if (!matches(group.subscription, entry)) continue;
+        if (group.gate !== null && !group.gate.offer(entry, now)) continue;
         body ??= encodeEntryBody(this.eventNameOf(entry.stream), entry.payload);
         const { streams, streamsKey } = group.subscription;
         let id = entry.id;
@@ -113,19 +170,12 @@ export class Broadcaster {
         }
         if (group.pending === '') touched.push(group);
         group.pending += `id: ${id}\n${body}`;
+        if (conflating) group.entries.push(entry);
       }
     }
     this.stats.batches++;
-    for (const group of touched) {
-      const bytes = encoder.encode(group.pending);
-      group.pending = '';
-      for (const client of group.clients) {
-        if (client.push(bytes)) {
-          this.stats.framesQueued++;
-          this.stats.bytesQueued += bytes.byteLength;
-        }
-      }
-    }
+    this.stats.lastBatchSize = entries.length;
+    for (const group of touched) this.flush(group);
   }
 
   /** Sends a control event (no id) to every live client reading `stream`, or to all. */
@@ -138,7 +188,97 @@ export class Broadcaster {
   /** Moves a stream's position back after it was recreated with lower IDs. */
   resetStream(stream: string, to: StreamId, gap: unknown): void {
     this.positions.set(stream, to);
+    this.lastValues.clear(stream);
     this.sendControl('gap', gap, stream);
+  }
+
+  /** Encodes entries for one subscription, with their cursors as of now. */
+  encodeEntries(subscription: Subscription, entries: readonly Entry[]): string {
+    let frames = '';
+    for (const entry of entries) {
+      const id =
+        subscription.streams.length === 1
+          ? entry.id
+          : formatCursor(subscription.streams, new Map(this.positions).set(entry.stream, entry.id));
+      frames += `id: ${id}\n${encodeEntryBody(this.eventNameOf(entry.stream), entry.payload as string)}`;
+    }
+    return frames;
+  }
+
+  /** A conflated client has room again: send it the newest of what it missed. */
+  catchUpConflated = (client: Client): void => {
+    const behind = client.behind;
+    if (behind === null || behind.size === 0 || client.closed) return;
+    const entries = [...behind.values()].sort((a, b) => compareIds(a.id, b.id));
+    const bytes = encoder.encode(this.encodeEntries(client.subscription, entries));
+    client.behind = null;
+    if (client.offer(bytes) === 'full') client.behind = new Map(entries.map((e) => [this.keyOf(e), e]));
+  };
+
+  private flush(group: Group): void {
+    const bytes = encoder.encode(group.pending);
+    group.pending = '';
+    for (const client of group.clients) {
+      if (client.behind !== null) {
+        this.conflate(client, group.entries);
+        continue;
+      }
+      const result = client.offer(bytes);
+      if (result === 'queued') {
+        this.stats.framesQueued++;
+        this.stats.bytesQueued += bytes.byteLength;
+      } else if (result === 'full') {
+        if (this.options.slowClientPolicy === 'conflate') {
+          client.behind = new Map();
+          this.stats.conflatedClients++;
+          this.conflate(client, group.entries);
+        } else {
+          this.stats.slowDisconnects++;
+          client.close('slow');
+        }
+      }
+    }
+    group.entries = [];
+  }
+
+  private conflate(client: Client, entries: readonly Entry[]): void {
+    const behind = client.behind as Map<string, Entry>;
+    for (const entry of entries) {
+      const key = this.keyOf(entry);
+      if (behind.has(key)) this.stats.conflatedEntries++;
+      behind.delete(key);
+      behind.set(key, entry);
+    }
+  }
+
+  private sendSnapshot(client: Client): void {
+    const entries = this.lastValues.snapshot(client.subscription);
+    if (entries.length > 0) client.push(encoder.encode(this.encodeEntries(client.subscription, entries)));
+  }
+
+  private startRateTimer(group: Group): void {
+    this.gated.add(group);
+    if (this.rateTimer !== undefined) return;
+    this.rateTimer = setInterval(() => this.releaseHeld(), RATE_TICK_MS);
+    (this.rateTimer as { unref?: () => void }).unref?.();
+  }
+
+  private stopRateTimer(): void {
+    clearInterval(this.rateTimer);
+    this.rateTimer = undefined;
+  }
+
+  /** One timer for every rate-limited subscription: sends held entries whose time came. */
+  private releaseHeld(): void {
+    const now = Date.now();
+    for (const group of this.gated) {
+      if (!group.gate?.holding) continue;
+      const due = group.gate.release(now).sort((a, b) => compareIds(a.id, b.id));
+      if (due.length === 0) continue;
+      group.pending = this.encodeEntries(group.subscription, due);
+      if (this.options.slowClientPolicy === 'conflate') group.entries = due;
+      this.flush(group);
+    }
   }
 
   private *liveClientsOf(stream: string): Iterable<Client> {

@@ -1,4 +1,5 @@
 /** One connected browser: a byte-bounded ReadableStream and a single, idempotent close. */
+import type { Entry } from '../redis/entry.ts';
 import type { Subscription } from './subscription.ts';
 
 export type CloseReason = 'client_gone' | 'slow' | 'expired' | 'shutdown' | 'error';
@@ -15,9 +16,12 @@ export type ClientOptions = {
   /** When the client's credentials expire (epoch ms); the heartbeat sweep ends it then. */
   expiresAtMs?: number | undefined;
   onClose: (client: Client, reason: CloseReason) => void;
-  /** Called instead of eviction when the client is over budget; returns true if handled. */
-  onOverflow?: (client: Client, bytes: Uint8Array) => boolean;
+  /** Called whenever the queue has room again (conflated clients catch up from here). */
+  onRoom?: (client: Client) => void;
 };
+
+/** What became of bytes offered to a client. */
+export type Offer = 'queued' | 'full' | 'closed';
 
 export class Client {
   readonly id: number;
@@ -30,6 +34,11 @@ export class Client {
   closed = false;
   /** Set when the client is attached to live broadcasts (after any replay). */
   live = false;
+  /**
+   * Conflation state of a client that fell behind: the newest entry per instrument that it
+   * has not been sent yet. Null while it keeps up.
+   */
+  behind: Map<string, Entry> | null = null;
 
   private controller!: ReadableStreamDefaultController<Uint8Array>;
   private readonly bufferBytes: number;
@@ -49,7 +58,10 @@ export class Client {
           this.controller = controller;
           controller.enqueue(options.firstFrame);
         },
-        pull: () => this.wakeRoomWaiters(),
+        pull: () => {
+          this.wakeRoomWaiters();
+          if (this.behind !== null) this.options.onRoom?.(this);
+        },
         cancel: () => this.close('client_gone'),
       },
       { highWaterMark: options.bufferBytes, size: (chunk) => chunk?.byteLength ?? 0 },
@@ -62,17 +74,20 @@ export class Client {
   }
 
   /**
-   * Queues bytes without ever waiting. A client whose queue would exceed its budget is
-   * handed to onOverflow (conflation) or evicted. Returns whether the bytes were queued.
+   * Offers live bytes within the client's budget, never waiting: 'full' means they would
+   * push the queue past CLIENT_BUFFER_BYTES (an empty queue always takes them), and the
+   * caller applies the slow-client policy.
    */
+  offer(bytes: Uint8Array): Offer {
+    if (this.closed) return 'closed';
+    const queued = this.queuedBytes;
+    if (queued > 0 && queued + bytes.byteLength > this.bufferBytes) return 'full';
+    return this.push(bytes) ? 'queued' : 'closed';
+  }
+
+  /** Queues bytes regardless of budget: for control frames and paced replays. */
   push(bytes: Uint8Array): boolean {
     if (this.closed) return false;
-    const queued = this.queuedBytes;
-    if (queued > 0 && queued + bytes.byteLength > this.bufferBytes) {
-      if (this.options.onOverflow?.(this, bytes)) return false;
-      this.close('slow');
-      return false;
-    }
     try {
       this.controller.enqueue(bytes);
     } catch {
@@ -108,6 +123,7 @@ export class Client {
     } catch {
       // The stream was already cancelled or errored by the runtime: nothing left to release.
     }
+    this.behind = null;
     this.wakeRoomWaiters();
     this.options.onClose(this, reason);
   }

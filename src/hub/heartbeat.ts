@@ -21,7 +21,7 @@ export function startHeartbeat(clients: Iterable<Client>, intervalMs: number): (
       if (client.expiresAtMs !== undefined && now >= client.expiresAtMs) {
         client.close('expired', EXPIRED);
       } else if (now - client.lastWriteAt >= intervalMs) {
-        client.push(HEARTBEAT);
+        client.offer(HEARTBEAT); // a full queue has data on its way: no heartbeat needed
       }
     }
   }, tickMs);

@@ -12,6 +12,9 @@ import { judgeResume } from './gap.ts';
 import type { Limiter } from './limiter.ts';
 import { matches } from './subscription.ts';
 
+/** Where a replay starts: a client's cursor, or a point in time (`?since=`). */
+export type ReplayStart = { cursor: Cursor; fromTime: boolean };
+
 export type ReplayDeps = {
   hub: Broadcaster;
   /** The commands connection: never the reader's, which is parked in XREAD BLOCK. */
@@ -26,6 +29,7 @@ export type ReplayDeps = {
 const encoder = new TextEncoder();
 const RETRY_DELAY_MS = 250;
 const WAIT_FOR_READER_MS = 10;
+const CHUNK_CHARS = 64 * 1024;
 
 /**
  * Sends every entry after `cursor`, page by page and only as fast as the client reads, up to
@@ -34,12 +38,12 @@ const WAIT_FOR_READER_MS = 10;
  */
 export async function replayThenAttach(
   client: Client,
-  cursor: Cursor,
+  start: ReplayStart,
   deps: ReplayDeps,
 ): Promise<void> {
   const release = await deps.limiter.acquire();
   try {
-    const positions = await startPositions(client, cursor, deps);
+    const positions = await startPositions(client, start, deps);
     while (!client.closed) {
       let waited = false;
       for (const stream of client.subscription.streams) {
@@ -66,7 +70,7 @@ export async function replayThenAttach(
 /** Where each stream resumes, after telling the client of any gap in its history. */
 async function startPositions(
   client: Client,
-  cursor: Cursor,
+  { cursor, fromTime }: ReplayStart,
   deps: ReplayDeps,
 ): Promise<Map<string, StreamId>> {
   const positions = new Map<string, StreamId>();
@@ -79,7 +83,7 @@ async function startPositions(
     }
     const key = deps.keyOf(stream);
     const info = await retrying(client, () => readBounds(deps.redis, key));
-    const verdict = judgeResume(requested, info);
+    const verdict = judgeResume(requested, info, fromTime);
     positions.set(stream, verdict?.resumeAfter ?? requested);
     if (verdict === null || client.closed) continue;
     const next = await retrying(client, () =>
@@ -116,6 +120,13 @@ async function replayPage(
     const id =
       subscription.streams.length === 1 ? entry.id : formatCursor(subscription.streams, positions);
     frames += `id: ${id}\n${encodeEntryBody(deps.hub.eventNameOf(stream), entry.payload as string)}`;
+    if (frames.length >= CHUNK_CHARS) {
+      // Large entries: hand over in chunks, at the client's pace, so memory stays bounded.
+      client.push(encoder.encode(frames));
+      frames = '';
+      await client.waitForRoom();
+      if (client.closed) return;
+    }
   }
   // A short page means nothing else is stored up to the target (the rest was deleted).
   if (page.length < deps.pageSize) positions.set(stream, target);

@@ -14,6 +14,8 @@ export type Entry = {
   symbol: string | undefined;
   /** The payload parsed once, for field filters and instrument keys. */
   value: unknown;
+  /** Instrument key, computed on first use (see hub/instrument.ts). */
+  key?: string;
 };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

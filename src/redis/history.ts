@@ -22,3 +22,17 @@ export async function readRange(
   )) as XRangeReply;
   return reply.map(([id, fields]) => parseEntry(stream, id.toString(), fields, maxEntryBytes));
 }
+
+/** The newest `count` entries with `id <= upTo`, returned oldest first. */
+export async function readLatest(
+  redis: Redis,
+  key: string,
+  stream: string,
+  range: { upTo: StreamId; count: number },
+  maxEntryBytes: number,
+): Promise<Entry[]> {
+  const reply = (await redis.xrevrangeBuffer(key, range.upTo, '-', 'COUNT', range.count)) as XRangeReply;
+  return reply
+    .reverse()
+    .map(([id, fields]) => parseEntry(stream, id.toString(), fields, maxEntryBytes));
+}

@@ -37,9 +37,14 @@ function entryId(entry: unknown): StreamId | undefined {
   return Array.isArray(entry) && typeof entry[0] === 'string' ? entry[0] : undefined;
 }
 
+/** Whether anything was ever removed from the stream, by XDEL or by trimming. */
+export function hasDeletions(info: StreamBounds): boolean {
+  return info.entriesAdded > info.length || info.maxDeletedId !== ZERO_ID;
+}
+
 /**
  * Whether the entry at `position` cannot belong to the stream as it is now: the stream is
- * gone, its IDs are below ours, or it never deleted anything yet starts after our position
+ * gone, its IDs are below ours, or it never lost an entry yet starts after our position
  * (so the entry we stand on never existed in it).
  */
 export function wasRecreated(position: StreamId, info: StreamBounds | undefined): boolean {
@@ -47,8 +52,21 @@ export function wasRecreated(position: StreamId, info: StreamBounds | undefined)
   if (info === undefined) return true;
   if (compareIds(info.lastGeneratedId, position) < 0) return true;
   return (
-    info.maxDeletedId === ZERO_ID &&
+    !hasDeletions(info) &&
     info.firstEntryId !== undefined &&
     compareIds(info.firstEntryId, position) > 0
   );
+}
+
+/**
+ * Whether entries after `position` may have been removed. XDEL records the highest deleted
+ * ID (Redis 7); trimming does not, so a stream that lost entries and now starts after
+ * `position` (or holds nothing newer) counts too. The entry right after `position` may be
+ * the first survivor, which cannot be told apart: such a resume gets a gap it did not need.
+ */
+export function wasTrimmedAfter(position: StreamId, info: StreamBounds | undefined): boolean {
+  if (info === undefined || !hasDeletions(info)) return false;
+  if (compareIds(info.maxDeletedId, position) > 0) return true;
+  const oldest = info.firstEntryId ?? info.lastGeneratedId;
+  return compareIds(oldest, position) > 0;
 }

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Broadcaster } from '../hub/broadcaster.ts';
 import type { Logger } from '../log.ts';
 import { type Entry, parseEntry } from './entry.ts';
+import { readLatest } from './history.ts';
 import { readBounds, wasRecreated } from './stream-info.ts';
 import { ZERO_ID } from './stream-id.ts';
 
@@ -17,6 +18,8 @@ export type StreamReaderOptions = {
   blockMs: number;
   count: number;
   maxEntryBytes: number;
+  /** Newest entries per stream read at first start to refill the snapshot cache. */
+  rebuildEntries: number;
   log: Logger;
   onEntries?: (entries: readonly Entry[]) => void;
   onStateChange?: (state: ReaderState) => void;
@@ -32,6 +35,8 @@ export class StreamReader {
   private readonly options: StreamReaderOptions;
   private readonly streamByKey = new Map<string, string>();
   private synced = false;
+  /** Positions were taken from Redis once; later syncs only check for recreated streams. */
+  private started = false;
   private stopping = false;
   private loop: Promise<void> | undefined;
 
@@ -131,12 +136,13 @@ export class StreamReader {
   private async sync(): Promise<void> {
     const { redis, streams, keyOf, hub, log } = this.options;
     const bounds = await Promise.all(streams.map((stream) => readBounds(redis, keyOf(stream))));
+    if (!this.started) {
+      await this.refillSnapshots(bounds.map((info) => info?.lastGeneratedId));
+    }
     streams.forEach((stream, index) => {
       const info = bounds[index];
-      if (!this.synced) {
-        if (hub.positions.get(stream) === ZERO_ID) {
-          hub.positions.set(stream, info?.lastGeneratedId ?? ZERO_ID);
-        }
+      if (!this.started) {
+        hub.positions.set(stream, info?.lastGeneratedId ?? ZERO_ID);
         return;
       }
       const position = hub.positions.get(stream) ?? ZERO_ID;
@@ -151,6 +157,23 @@ export class StreamReader {
       });
     });
     this.synced = true;
+    if (!this.started) hub.start();
+    this.started = true;
+  }
+
+  /** Reads the newest entries of each stream into the snapshot cache, before going live. */
+  private async refillSnapshots(lastIds: ReadonlyArray<string | undefined>): Promise<void> {
+    const { redis, streams, keyOf, hub, rebuildEntries, maxEntryBytes } = this.options;
+    if (!hub.lastValues.enabled || rebuildEntries === 0) return;
+    const reads = streams.map((stream, index) => {
+      const upTo = lastIds[index];
+      if (upTo === undefined) return Promise.resolve([]);
+      const range = { upTo, count: rebuildEntries };
+      return readLatest(redis, keyOf(stream), stream, range, maxEntryBytes);
+    });
+    for (const entries of await Promise.all(reads)) {
+      for (const entry of entries) hub.lastValues.record(entry);
+    }
   }
 
   private async waitForConnection(): Promise<void> {
