@@ -60,6 +60,9 @@ function connect({ resume }) {
   url.searchParams.set('streams', STREAMS);
   if (symbols.length > 0) url.searchParams.set('symbols', symbols.join(','));
   if (resume && lastEventId) url.searchParams.set('lastEventId', lastEventId);
+  // The newest quote of every option at once, so the chain is full on arrival. A resume
+  // (Last-Event-ID) takes precedence on the gateway, so reconnects get the missed entries.
+  else url.searchParams.set('snapshot', '1');
   $('endpoint').textContent = `${url.pathname}${decodeURIComponent(url.search)}`;
   setState('connecting');
   source = new EventSource(url);
@@ -67,7 +70,9 @@ function connect({ resume }) {
     connects += 1;
     if (connects > 1) reconnects += 1;
     const info = JSON.parse(event.data);
-    log(`connected${info.resumed ? ', resumed from the last event' : ''}`);
+    stats.connected(info.snapshot === true);
+    const how = info.resumed ? ', resumed from the last event' : info.snapshot ? ', snapshot' : '';
+    log(`connected${how}`);
   });
   on('chain', onEntry);
   on('timeseries', onEntry);

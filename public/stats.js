@@ -3,6 +3,9 @@
 /** Tracks one subscription's deliveries; `tick()` closes a one-second window. */
 export function createStats() {
   const lastSeq = new Map(); // `${event}:${symbol}` → last seq seen
+  // A snapshot holds the newest quote per option, so chain seqs jump inside it. The gateway
+  // sends it stream by stream in name order, so the first timeseries event ends the chain part.
+  let inSnapshot = false;
   let windowCount = 0;
   let windowLatencies = [];
   let lastEventAt;
@@ -22,8 +25,10 @@ export function createStats() {
       const key = `${event}:${payload.symbol}`;
       const previous = lastSeq.get(key);
       lastSeq.set(key, payload.seq);
+      if (event === 'timeseries') inSnapshot = false;
       if (previous === undefined || typeof payload.seq !== 'number') return true;
       if (payload.seq === previous + 1) return true;
+      if (inSnapshot && payload.seq > previous) return true;
       // A restarted publisher counts from 1 again; that is a new feed, not a repeat.
       if (payload.seq === 1) return true;
       if (payload.seq > previous + 1) {
@@ -32,6 +37,10 @@ export function createStats() {
       }
       totals.repeated += 1;
       return false;
+    },
+    /** Called per `connected` event: whether this connection starts with a snapshot. */
+    connected(withSnapshot) {
+      inSnapshot = withSnapshot;
     },
     /** After a `gap` event the jump in seq is announced, so it does not count as missed. */
     forget(event) {

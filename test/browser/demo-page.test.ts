@@ -29,6 +29,7 @@ type Report = {
   log?: string[];
   errors?: string[];
   endpoint?: string;
+  message?: string;
   tables?: string[];
 };
 const SCREENSHOT = join(REPO_ROOT, 'test-artifacts', 'demo-page.png');
@@ -124,7 +125,8 @@ describe.skipIf(skipReason !== undefined)('demo page in chromium', () => {
       expect(await exited(driver)).toBe(0);
     } finally {
       if (driver.exitCode === null) await stopChild(driver);
-      const summary = reports.map(({ phase, at, totals }) => ({ phase, at, totals }));
+      const summary = reports.map(({ phase, at, totals, message }) => ({ phase, at, totals,
+        message }));
       console.log(`browser driver reported: ${JSON.stringify(summary)}`);
     }
   }, 120_000);

@@ -32,17 +32,21 @@ try {
     rows: document.querySelectorAll('section.chain tbody tr').length,
     log: [...document.querySelectorAll('#log li')].map((li) => li.textContent),
   }));
-  const seqOfFirstCell = () => page.evaluate(() =>
-    document.querySelector('section.chain td[data-seq]')?.dataset.seq ?? null);
-
-  // Rows appear and then change in place: the same cell shows a newer quote.
+  // Rows appear and then change in place: some cell already showing a quote shows a newer one.
   await page.waitForFunction(() => window.demo.totals.events >= 50, null, { timeout: 15000 });
-  const cellBefore = await seqOfFirstCell();
-  await page.waitForFunction((before) => {
-    const seq = document.querySelector('section.chain td[data-seq]')?.dataset.seq;
-    return seq !== undefined && seq !== before;
-  }, cellBefore, { timeout: 15000 });
-  say({ phase: 'loaded', cellBefore, cellAfter: await seqOfFirstCell(), ...(await demo()) });
+  await page.evaluate(() => {
+    window.cellsBefore = new Map([...document.querySelectorAll('section.chain td[data-seq]')]
+      .map((cell) => [cell, cell.dataset.seq]));
+  });
+  const changed = await page.waitForFunction(() => {
+    for (const [cell, seq] of window.cellsBefore) {
+      const after = cell.dataset.seq;
+      if (cell.isConnected && after !== seq) return { before: seq, after };
+    }
+    return false;
+  }, null, { timeout: 15000 });
+  const { before: cellBefore, after: cellAfter } = await changed.jsonValue();
+  say({ phase: 'loaded', cellBefore, cellAfter, ...(await demo()) });
 
   let before = (await demo()).lastSeq;
   // The test restarts the gateway, then says "restarted"; "finish" ends the session.
