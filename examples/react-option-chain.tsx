@@ -4,23 +4,8 @@
 // and surfaces connection state and staleness. Needs react and react-dom in the app.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { createSseClient, type SseClientState } from '../src/client/index.ts';
-
-/** One `chain` event, as the demo publisher writes it. */
-export type ChainUpdate = {
-  symbol: string;
-  expiry: string;
-  strike: number;
-  right: 'C' | 'P';
-  bid: number;
-  ask: number;
-  iv: number;
-  delta: number;
-  gamma: number;
-  theta: number;
-  vega: number;
-  ts: number;
-  seq: number;
-};
+// One `chain` event's payload, as the demo publisher writes it.
+import type { ChainUpdate } from '../src/demo/option-model.ts';
 
 export type OptionChain = {
   /** Latest quote per `symbol|expiry|strike|right`. */
