@@ -1,7 +1,8 @@
 /** React example (not built here): the original sketch's option chain on the typed SSE client. */
-// The sketch's React snippet re-rendered per event and lost updates on reconnect. This hook
-// keeps one connection for all symbols, resumes with Last-Event-ID, batches renders per frame,
-// and surfaces connection state and staleness. Needs react and react-dom in the app.
+// The sketch's snippet rendered once per event, and its gateway sent no ids, so a reconnect
+// lost whatever was published meanwhile. This hook keeps one connection for all symbols,
+// resumes with Last-Event-ID, renders once per frame, and shows connection state and
+// staleness. Needs react and react-dom in the app.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { createSseClient, type SseClientState } from '../src/client/index.ts';
 // One `chain` event's payload, as the demo publisher writes it.
