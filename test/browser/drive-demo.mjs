@@ -23,6 +23,13 @@ const context = await chromium.launchPersistentContext(profile, {
   viewport: { width: 1400, height: 900 },
 });
 const errors = [];
+// The test stops a driver that is stuck with SIGTERM: still close Chromium and its profile.
+process.once('SIGTERM', () => {
+  void context.close().finally(() => {
+    rmSync(profile, { recursive: true, force: true });
+    process.exit(1);
+  });
+});
 try {
   const page = await context.newPage();
   page.on('pageerror', (error) => errors.push(error.message));
