@@ -79,7 +79,8 @@ try {
     ...picked });
   say({ phase: 'done', errors, ...(await demo()) });
 } catch (error) {
-  say({ phase: 'failed', message: String(error), errors });
+  // The first line says what failed; Playwright appends pages of Chromium's log after it.
+  say({ phase: 'failed', message: String(error).split('\n')[0]?.slice(0, 500), errors });
   process.exitCode = 1;
 } finally {
   await context.close();
