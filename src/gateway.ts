@@ -52,6 +52,7 @@ export async function createGateway(config: Config, log: Logger): Promise<Gatewa
     hub,
     blockMs: config.readBlockMs,
     count: config.readCount,
+    batchBytes: Math.floor(config.clientBufferBytes / 4),
     maxEntryBytes: config.maxEntryBytes,
     rebuildEntries: config.snapshotRebuildEntries,
     log,
