@@ -89,8 +89,16 @@ export class Broadcaster {
     }
   }
 
-  /** Called by the reader after its first sync with Redis. */
+  private startsPending = 1;
+
+  /** How many readers must call start() before the hub counts as started (default 1). */
+  expectStarts(readers: number): void {
+    this.startsPending = readers;
+  }
+
+  /** Called by each reader after its first sync with Redis. */
   start(): void {
+    if (--this.startsPending > 0) return;
     this.isStarted = true;
     this.markStarted();
   }

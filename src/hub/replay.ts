@@ -1,5 +1,5 @@
 /** Resume: replay stored entries after a client's cursor, then hand it to live delivery. */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection.ts';
 import type { Logger } from '../log.ts';
 import { readRange } from '../redis/history.ts';
 import { readBounds } from '../redis/stream-info.ts';
@@ -18,7 +18,7 @@ export type ReplayStart = { cursor: Cursor; fromTime: boolean };
 export type ReplayDeps = {
   hub: Broadcaster;
   /** The commands connection: never the reader's, which is parked in XREAD BLOCK. */
-  redis: Redis;
+  redis: RedisClient;
   keyOf: (stream: string) => string;
   limiter: Limiter;
   pageSize: number;

@@ -1,6 +1,6 @@
 /** The gateway's /metrics: one prom-client Registry per gateway, mostly read at scrape time. */
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection.ts';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Admission } from '../hub/admission.ts';
 import type { Broadcaster } from '../hub/broadcaster.ts';
@@ -32,7 +32,7 @@ export type GatewayMetrics = {
   reader: ReaderMetrics;
   connections: ConnectionMetrics;
   /** Counts reconnects of an ioredis client; call before its first connect. */
-  watchRedis: (connection: string, redis: Redis) => void;
+  watchRedis: (connection: string, redis: RedisClient) => void;
   /** The Prometheus text exposition of every metric. */
   render: () => Promise<{ contentType: string; body: string }>;
 };

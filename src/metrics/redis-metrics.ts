@@ -1,10 +1,10 @@
 /** Redis connection health on /metrics: up or not, and how often each connection came back. */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection.ts';
 import { Counter, Gauge, type Registry } from 'prom-client';
 
 export type RedisMetrics = {
   /** Counts reconnects of an ioredis client; call before its first connect can finish. */
-  watch: (connection: string, redis: Redis) => void;
+  watch: (connection: string, redis: RedisClient) => void;
 };
 
 export function createRedisMetrics(registry: Registry, redisUp: () => boolean): RedisMetrics {

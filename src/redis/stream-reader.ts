@@ -1,5 +1,5 @@
 /** The one Redis reader: XREAD BLOCK over every stream, always from the last IDs it handed out. */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.ts';
 import type { Broadcaster } from '../hub/broadcaster.ts';
 import type { Logger } from '../log.ts';
 import { type Entry, parseEntry } from './entry.ts';
@@ -11,7 +11,7 @@ export type ReaderState = 'starting' | 'ready' | 'down' | 'stopped';
 
 export type StreamReaderOptions = {
   /** A connection used by nothing else: XREAD BLOCK holds it. */
-  redis: Redis;
+  redis: RedisClient;
   streams: readonly string[];
   keyOf: (stream: string) => string;
   hub: Broadcaster;
