@@ -48,7 +48,8 @@ function isReserved(name: string): boolean {
   return (CONTROL_EVENTS as readonly string[]).includes(name) || name === 'error';
 }
 
-const schema = z
+/** Every environment variable: exported for `sse-gateway --help`, read only by loadConfig. */
+export const schema = z
   .object({
     PORT: int(0, 65535).default(7000).describe('TCP port to listen on'),
     HOST: z.string().min(1).default('0.0.0.0').describe('address to listen on'),
@@ -71,7 +72,10 @@ const schema = z
     HEARTBEAT_MS: int(100, 3_600_000).default(15_000).describe('heartbeat interval (ms)'),
     RETRY_MS: int(0, 3_600_000).default(2000).describe('reconnect delay sent to browsers (ms)'),
     CLIENT_BUFFER_BYTES: int(1024, 1 << 30).default(1_048_576).describe('bytes a client may lag'),
-    SLOW_CLIENT_POLICY: z.enum(['disconnect', 'conflate']).default('disconnect'),
+    SLOW_CLIENT_POLICY: z
+      .enum(['disconnect', 'conflate'])
+      .default('disconnect')
+      .describe('what happens to a client that falls CLIENT_BUFFER_BYTES behind'),
     MAX_ENTRY_BYTES: int(1, 1 << 30).default(1_048_576).describe('larger entries are skipped'),
     MAX_CLIENTS: int(0, 10_000_000).default(50_000).describe('clients in total (0 = no limit)'),
     MAX_CLIENTS_PER_KEY: int(0, 10_000_000).default(0).describe('clients per token or IP'),
@@ -83,7 +87,10 @@ const schema = z
     TLS_CERT_FILE: z.string().min(1).optional().describe('certificate (PEM) for HTTPS'),
     TLS_KEY_FILE: z.string().min(1).optional().describe('private key (PEM) for HTTPS'),
     SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000).describe('SIGTERM drain time (ms)'),
-    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    LOG_LEVEL: z
+      .enum(['debug', 'info', 'warn', 'error'])
+      .default('info')
+      .describe('lowest level of the JSON log lines written to stderr'),
     READ_BLOCK_MS: int(10, 60_000).default(2000).describe('XREAD BLOCK timeout (ms)'),
     READ_COUNT: int(1, 100_000).default(1000).describe('XREAD COUNT per stream'),
     MAX_CATCHUPS: int(1, 10_000).default(32).describe('concurrent Last-Event-ID replays'),

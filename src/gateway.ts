@@ -12,15 +12,16 @@ import { Limiter } from './hub/limiter.ts';
 import { type AppEnv, createApp } from './http/app.ts';
 import { loadStaticFiles } from './http/static-files.ts';
 import type { Logger } from './log.ts';
+import { createGatewayMetrics } from './metrics/gateway-metrics.ts';
 import { createRedis } from './redis/connection.ts';
 import type { SkipReason } from './redis/entry.ts';
-import { StreamReader } from './redis/stream-reader.ts';
+import { type ReaderPool, createReaderPool } from './redis/reader-pool.ts';
 import { encodeFrame } from './sse/frame.ts';
 
 export type Gateway = {
   app: Hono<AppEnv>;
   hub: Broadcaster;
-  reader: StreamReader;
+  readers: ReaderPool;
   /** Ends every client with a `shutdown` event and refuses new ones; resolves when all left. */
   drain: (timeoutMs: number) => Promise<void>;
   /** Stops reading and closes Redis connections. */
@@ -38,24 +39,18 @@ export async function createGateway(config: Config, log: Logger): Promise<Gatewa
     slowClientPolicy: config.slowClientPolicy,
     snapshotKeys: config.snapshotMaxKeys,
   });
-  const readerRedis = createRedis(config, 'reader');
   const commands = createRedis(config, 'commands');
   commands.connect().catch(() => {
     // ioredis keeps retrying; /health reports the outage meanwhile.
   });
   const admission = new Admission(config.maxClients, config.maxClientsPerKey);
   const skippedKinds = new Set<SkipReason>();
-  const reader = new StreamReader({
-    redis: readerRedis,
-    streams: config.streams,
-    keyOf,
+  const pool = createReaderPool(config, {
     hub,
-    blockMs: config.readBlockMs,
-    count: config.readCount,
-    maxEntryBytes: config.maxEntryBytes,
-    rebuildEntries: config.snapshotRebuildEntries,
+    keyOf,
     log,
     onEntries: (entries) => {
+      metrics.reader.observeBatch(entries);
       for (const entry of entries) {
         if (entry.skipReason === undefined || skippedKinds.has(entry.skipReason)) continue;
         skippedKinds.add(entry.skipReason); // logged once per kind, counted always
@@ -66,10 +61,17 @@ export async function createGateway(config: Config, log: Logger): Promise<Gatewa
         });
       }
     },
-    onStateChange: (state) => {
-      if (state === 'ready') log.info('reading from redis', { streams: config.streams });
-    },
   });
+  const redisReady = () => pool.state() === 'ready' && commands.status === 'ready';
+  const metrics = createGatewayMetrics({
+    hub,
+    admission,
+    streams: config.streams,
+    log,
+    redisUp: redisReady,
+  });
+  pool.connections.forEach((redis, index) => metrics.watchRedis(`reader${index || ''}`, redis));
+  metrics.watchRedis('commands', commands);
   const authenticator = createAuthenticator({
     tokens: config.authTokens,
     jwtSecret: config.authJwtSecret,
@@ -83,6 +85,8 @@ export async function createGateway(config: Config, log: Logger): Promise<Gatewa
     admission,
     log,
     isDraining: () => draining,
+    onClose: metrics.connections.onClose,
+    observeStream: metrics.connections.observe,
     replay: {
       hub,
       redis: commands,
@@ -95,18 +99,17 @@ export async function createGateway(config: Config, log: Logger): Promise<Gatewa
     cors: createCors(config.corsOrigins),
     authenticate: authenticator ? (request, url) => authenticator.authenticate(request, url) : undefined,
     health: () => {
-      const redisReady = reader.state === 'ready' && commands.status === 'ready';
-      const status = draining ? 'draining' : redisReady ? 'ok' : 'redis_unavailable';
+      const status = draining ? 'draining' : redisReady() ? 'ok' : 'redis_unavailable';
       return {
         status: status === 'ok' ? 200 : 503,
-        body: { status, clients: hub.clients.size, redis: reader.state },
+        body: { status, clients: hub.clients.size, redis: pool.state() },
       };
     },
-    metrics: async () => ({ contentType: 'text/plain; version=0.0.4', body: '' }),
+    metrics: metrics.render,
     staticFiles: await loadStaticFiles(PUBLIC_DIR),
   });
   const stopHeartbeat = startHeartbeat(hub.clients, config.heartbeatMs);
-  reader.start();
+  pool.start();
 
   const shutdownFrame = new TextEncoder().encode(
     encodeFrame({ event: 'shutdown', data: JSON.stringify({ reason: 'draining' }) }),
@@ -114,7 +117,7 @@ export async function createGateway(config: Config, log: Logger): Promise<Gatewa
   return {
     app,
     hub,
-    reader,
+    readers: pool,
     drain: async (timeoutMs) => {
       draining = true;
       for (const client of hub.clients) client.close('shutdown', shutdownFrame);
@@ -123,7 +126,7 @@ export async function createGateway(config: Config, log: Logger): Promise<Gatewa
     },
     stop: async () => {
       stopHeartbeat();
-      await reader.stop();
+      await pool.stop();
       commands.disconnect(false);
     },
   };

@@ -21,10 +21,17 @@ export function narrow(
   requestedSymbols: readonly string[] | undefined,
   allStreams: readonly string[],
 ): Access {
-  return {
-    streams: narrowStreams(principal?.streams, requestedStreams, allStreams),
-    symbols: narrowSymbols(principal?.symbols, requestedSymbols),
-  };
+  // Every claim check (streams, then symbols) runs before the served-stream check, so a 403
+  // is never masked by a 404 for an unknown stream in the same request.
+  const streams = narrowStreams(principal?.streams, requestedStreams, allStreams);
+  const symbols = narrowSymbols(principal?.symbols, requestedSymbols);
+  for (const stream of streams) {
+    if (!allStreams.includes(stream)) {
+      const message = `stream ${quote(stream)} is not served; the served ones are in STREAMS`;
+      throw new GatewayError('unknown_stream', message);
+    }
+  }
+  return { streams, symbols };
 }
 
 function narrowStreams(
@@ -40,16 +47,9 @@ function narrowStreams(
     return allowed;
   }
   const unique = [...new Set(requested)];
-  // All claim checks come first, so a 403 is never masked by an unknown name elsewhere.
   for (const stream of unique) {
     if (claimed !== undefined && !claimed.includes(stream)) {
       throw new GatewayError('forbidden', `the token does not allow stream ${quote(stream)}`);
-    }
-  }
-  for (const stream of unique) {
-    if (!allStreams.includes(stream)) {
-      const message = `stream ${quote(stream)} is not served; the served ones are in STREAMS`;
-      throw new GatewayError('unknown_stream', message);
     }
   }
   return unique;

@@ -20,6 +20,8 @@ export type AppDeps = SseRouteDeps & {
   /** Resolves a request's credentials; absent when auth is off. */
   authenticate?: (request: Request, url: URL) => Promise<Principal>;
   health: () => { status: number; body: Record<string, unknown> };
+  /** Wraps the stream routes, to count and log each request's outcome once. */
+  observeStream?: MiddlewareHandler;
   metrics: () => Promise<{ contentType: string; body: string }>;
   staticFiles: StaticFiles;
 };
@@ -27,6 +29,8 @@ export type AppDeps = SseRouteDeps & {
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use('*', deps.cors);
+  // Hono's `/sse/*` matches `/sse` itself too: one registration covers both stream routes.
+  if (deps.observeStream !== undefined) app.use('/sse/*', deps.observeStream);
 
   // 401 comes before every other check, so auth runs before query validation.
   const auth: MiddlewareHandler<AppEnv> = async (c, next) => {

@@ -22,20 +22,21 @@ export class Admission {
 
   /** Takes a slot for `key`, or throws 503 at_capacity / 429 too_many_connections. */
   admit(key: string, openClients: number): void {
-    if (this.maxTotal > 0 && openClients >= this.maxTotal) {
-      this.rejected++;
-      throw new GatewayError(
-        'at_capacity',
-        'the gateway serves as many clients as it is configured for; retry later',
-        { retryAfterSeconds: 5 },
-      );
-    }
+    // The contract checks 429 (per key) before 503 (in total).
     const count = this.perKey.get(key) ?? 0;
     if (this.maxPerKey > 0 && count >= this.maxPerKey) {
       this.rejected++;
       throw new GatewayError(
         'too_many_connections',
         `at most ${this.maxPerKey} connections per token or address; close one and retry`,
+        { retryAfterSeconds: 5 },
+      );
+    }
+    if (this.maxTotal > 0 && openClients >= this.maxTotal) {
+      this.rejected++;
+      throw new GatewayError(
+        'at_capacity',
+        'the gateway serves as many clients as it is configured for; retry later',
         { retryAfterSeconds: 5 },
       );
     }

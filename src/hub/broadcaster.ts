@@ -14,6 +14,8 @@ type Group = {
   clients: Set<Client>;
   /** Frames of the batch being published, flushed once per batch. */
   pending: string;
+  /** How many entry events `pending` holds. */
+  pendingEvents: number;
   /** The batch's entries, kept only when slow clients are conflated. */
   entries: Entry[];
   gate: RateGate | null;
@@ -35,6 +37,8 @@ export type BroadcastStats = {
   batches: number;
   lastBatchSize: number;
   framesQueued: number;
+  /** Entry events queued to clients by live fan-out (one per entry per client). */
+  eventsQueued: number;
   bytesQueued: number;
   slowDisconnects: number;
   conflatedClients: number;
@@ -56,6 +60,7 @@ export class Broadcaster {
     batches: 0,
     lastBatchSize: 0,
     framesQueued: 0,
+    eventsQueued: 0,
     bytesQueued: 0,
     slowDisconnects: 0,
     conflatedClients: 0,
@@ -84,8 +89,16 @@ export class Broadcaster {
     }
   }
 
-  /** Called by the reader after its first sync with Redis. */
+  private startsPending = 1;
+
+  /** How many readers must call start() before the hub counts as started (default 1). */
+  expectStarts(readers: number): void {
+    this.startsPending = readers;
+  }
+
+  /** Called by each reader after its first sync with Redis. */
   start(): void {
+    if (--this.startsPending > 0) return;
     this.isStarted = true;
     this.markStarted();
   }
@@ -114,7 +127,14 @@ export class Broadcaster {
     let group = this.groups.get(subscription.key);
     if (group === undefined) {
       const gate = subscription.maxRate === null ? null : new RateGate(subscription.maxRate, this.keyOf);
-      group = { subscription, clients: new Set(), pending: '', entries: [], gate };
+      group = {
+        subscription,
+        clients: new Set(),
+        pending: '',
+        pendingEvents: 0,
+        entries: [],
+        gate,
+      };
       this.groups.set(subscription.key, group);
       for (const stream of subscription.streams) this.groupsByStream.get(stream)?.push(group);
       if (gate !== null) this.startRateTimer(group);
@@ -170,6 +190,7 @@ export class Broadcaster {
         }
         if (group.pending === '') touched.push(group);
         group.pending += `id: ${id}\n${body}`;
+        group.pendingEvents++;
         if (conflating) group.entries.push(entry);
       }
     }
@@ -217,7 +238,9 @@ export class Broadcaster {
 
   private flush(group: Group): void {
     const bytes = encoder.encode(group.pending);
+    const events = group.pendingEvents;
     group.pending = '';
+    group.pendingEvents = 0;
     for (const client of group.clients) {
       if (client.behind !== null) {
         this.conflate(client, group.entries);
@@ -226,6 +249,7 @@ export class Broadcaster {
       const result = client.offer(bytes);
       if (result === 'queued') {
         this.stats.framesQueued++;
+        this.stats.eventsQueued += events;
         this.stats.bytesQueued += bytes.byteLength;
       } else if (result === 'full') {
         if (this.options.slowClientPolicy === 'conflate') {
@@ -276,6 +300,7 @@ export class Broadcaster {
       const due = group.gate.release(now).sort((a, b) => compareIds(a.id, b.id));
       if (due.length === 0) continue;
       group.pending = this.encodeEntries(group.subscription, due);
+      group.pendingEvents = due.length;
       if (this.options.slowClientPolicy === 'conflate') group.entries = due;
       this.flush(group);
     }

@@ -1,5 +1,5 @@
 /** Resume: replay stored entries after a client's cursor, then hand it to live delivery. */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection.ts';
 import type { Logger } from '../log.ts';
 import { readRange } from '../redis/history.ts';
 import { readBounds } from '../redis/stream-info.ts';
@@ -18,7 +18,7 @@ export type ReplayStart = { cursor: Cursor; fromTime: boolean };
 export type ReplayDeps = {
   hub: Broadcaster;
   /** The commands connection: never the reader's, which is parked in XREAD BLOCK. */
-  redis: Redis;
+  redis: RedisClient;
   keyOf: (stream: string) => string;
   limiter: Limiter;
   pageSize: number;
@@ -76,11 +76,12 @@ async function startPositions(
   const positions = new Map<string, StreamId>();
   for (const stream of client.subscription.streams) {
     const requested = cursor.get(stream);
-    const live = deps.hub.positions.get(stream) as StreamId;
-    if (requested === undefined || requested === live) {
-      positions.set(stream, requested ?? live);
+    if (requested === undefined) {
+      positions.set(stream, deps.hub.positions.get(stream) as StreamId);
       continue;
     }
+    // Checked even when the cursor equals the live position: this instance's reader may
+    // stand behind Redis, and what follows the cursor may be trimmed away already.
     const key = deps.keyOf(stream);
     const info = await retrying(client, () => readBounds(deps.redis, key));
     const verdict = judgeResume(requested, info, fromTime);

@@ -1,8 +1,11 @@
 /** ioredis clients: one dedicated to the blocking reader, one for every other command. */
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Config } from '../config.ts';
 
 export type RedisRole = 'reader' | 'commands';
+
+/** A standalone or Sentinel-managed connection, or a Cluster client. */
+export type RedisClient = Redis | Cluster;
 
 /** Backoff between reconnect attempts: 100 ms doubling up to 2 s, forever. */
 export function reconnectDelay(attempt: number): number {
@@ -15,7 +18,7 @@ export function reconnectDelay(attempt: number): number {
  * connections fail fast while Redis is away instead of queueing, so /health and replays
  * report the outage instead of waiting on it.
  */
-export function createRedis(config: Config, role: RedisRole): Redis {
+export function createRedis(config: Config, role: RedisRole): RedisClient {
   const options: RedisOptions = {
     connectionName: `sse-gateway:${role}`,
     lazyConnect: true,
@@ -34,22 +37,37 @@ export function createRedis(config: Config, role: RedisRole): Redis {
   return redis;
 }
 
-function connect(config: Config, options: RedisOptions): Redis {
+function connect(config: Config, options: RedisOptions): RedisClient {
+  const url = new URL(config.redisUrl);
+  const credentials = {
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    username: url.username ? decodeURIComponent(url.username) : undefined,
+  };
+  if (config.redisClusterNodes.length > 0) {
+    const { lazyConnect, retryStrategy, enableOfflineQueue, ...perNode } = options;
+    return new Cluster(
+      config.redisClusterNodes.map((node) => hostPort(node, 6379)),
+      {
+        lazyConnect,
+        enableOfflineQueue,
+        clusterRetryStrategy: (attempt) => reconnectDelay(attempt),
+        redisOptions: { ...perNode, ...credentials },
+      },
+    );
+  }
   if (config.redisSentinels.length > 0) {
-    const url = new URL(config.redisUrl);
     return new Redis({
       ...options,
-      sentinels: config.redisSentinels.map(hostPort),
+      ...credentials,
+      sentinels: config.redisSentinels.map((node) => hostPort(node, 26379)),
       name: config.redisSentinelName,
-      password: url.password ? decodeURIComponent(url.password) : undefined,
-      username: url.username ? decodeURIComponent(url.username) : undefined,
     });
   }
   return new Redis(config.redisUrl, options);
 }
 
-function hostPort(text: string): { host: string; port: number } {
+function hostPort(text: string, defaultPort: number): { host: string; port: number } {
   const at = text.lastIndexOf(':');
-  if (at < 0) return { host: text, port: 26379 };
+  if (at < 0) return { host: text, port: defaultPort };
   return { host: text.slice(0, at), port: Number(text.slice(at + 1)) };
 }

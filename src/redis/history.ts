@@ -1,5 +1,5 @@
 /** Reads stored entries with XRANGE, for replays after a client's cursor. */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.ts';
 import { type Entry, parseEntry } from './entry.ts';
 import type { StreamId } from './stream-id.ts';
 
@@ -7,7 +7,7 @@ type XRangeReply = Array<[Buffer, Buffer[]]>;
 
 /** Up to `count` entries with `after < id <= upTo`, oldest first. */
 export async function readRange(
-  redis: Redis,
+  redis: RedisClient,
   key: string,
   stream: string,
   range: { after: StreamId; upTo: StreamId | '+'; count: number },
@@ -25,7 +25,7 @@ export async function readRange(
 
 /** The newest `count` entries with `id <= upTo`, returned oldest first. */
 export async function readLatest(
-  redis: Redis,
+  redis: RedisClient,
   key: string,
   stream: string,
   range: { upTo: StreamId; count: number },

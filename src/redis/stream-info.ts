@@ -1,5 +1,5 @@
 /** XINFO STREAM, reduced to the bounds that decide whether a resume has a gap. */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.ts';
 import { type StreamId, ZERO_ID, compareIds } from './stream-id.ts';
 
 export type StreamBounds = {
@@ -13,7 +13,7 @@ export type StreamBounds = {
 };
 
 /** The stream's bounds, or undefined when the key does not exist. */
-export async function readBounds(redis: Redis, key: string): Promise<StreamBounds | undefined> {
+export async function readBounds(redis: RedisClient, key: string): Promise<StreamBounds | undefined> {
   let reply: unknown[];
   try {
     reply = (await redis.call('XINFO', 'STREAM', key)) as unknown[];

@@ -1,5 +1,5 @@
 /** The one Redis reader: XREAD BLOCK over every stream, always from the last IDs it handed out. */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.ts';
 import type { Broadcaster } from '../hub/broadcaster.ts';
 import type { Logger } from '../log.ts';
 import { type Entry, parseEntry } from './entry.ts';
@@ -11,12 +11,18 @@ export type ReaderState = 'starting' | 'ready' | 'down' | 'stopped';
 
 export type StreamReaderOptions = {
   /** A connection used by nothing else: XREAD BLOCK holds it. */
-  redis: Redis;
+  redis: RedisClient;
   streams: readonly string[];
   keyOf: (stream: string) => string;
   hub: Broadcaster;
   blockMs: number;
+  /** Upper bound of XREAD COUNT (per stream). */
   count: number;
+  /**
+   * Payload bytes one batch should stay under, so that a batch never looks like a slow
+   * client by itself: COUNT adapts to the entry sizes seen (a quarter of the client budget).
+   */
+  batchBytes: number;
   maxEntryBytes: number;
   /** Newest entries per stream read at first start to refill the snapshot cache. */
   rebuildEntries: number;
@@ -39,9 +45,11 @@ export class StreamReader {
   private started = false;
   private stopping = false;
   private loop: Promise<void> | undefined;
+  private count: number;
 
   constructor(options: StreamReaderOptions) {
     this.options = options;
+    this.count = options.count;
     for (const stream of options.streams) this.streamByKey.set(options.keyOf(stream), stream);
   }
 
@@ -87,7 +95,8 @@ export class StreamReader {
   }
 
   private async readOnce(): Promise<XReadReply> {
-    const { redis, hub, blockMs, count, streams, keyOf } = this.options;
+    const { redis, hub, blockMs, streams, keyOf } = this.options;
+    const count = this.count;
     const ids = streams.map((stream) => hub.positions.get(stream) ?? ZERO_ID);
     const keys = streams.map(keyOf);
     const read = redis.xreadBuffer(
@@ -126,6 +135,15 @@ export class StreamReader {
     }
     hub.publish(entries);
     onEntries?.(entries);
+    this.adaptCount(entries);
+  }
+
+  private adaptCount(entries: readonly Entry[]): void {
+    let bytes = 0;
+    for (const entry of entries) bytes += entry.payload?.length ?? 0;
+    const perEntry = Math.max(64, bytes / Math.max(1, entries.length));
+    const fits = Math.floor(this.options.batchBytes / perEntry / this.options.streams.length);
+    this.count = Math.max(1, Math.min(this.options.count, fits));
   }
 
   /**

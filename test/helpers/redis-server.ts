@@ -24,7 +24,7 @@ export async function startRedis(): Promise<RedisServer> {
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
       { stdio: 'ignore' },
     );
-    const probe = new Redis({ port, lazyConnect: true, retryStrategy: () => null });
+    const probe = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => null });
     probe.on('error', () => {}); // refused until the server is up; that is what we wait for
     await waitUntil(
       async () => {
@@ -45,7 +45,7 @@ export async function startRedis(): Promise<RedisServer> {
     });
   };
   await launch();
-  const client = new Redis({ port, maxRetriesPerRequest: 3 });
+  const client = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 3 });
   return {
     port,
     url: `redis://127.0.0.1:${port}`,

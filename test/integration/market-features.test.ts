@@ -1,6 +1,7 @@
 /** Snapshot, maxRate, since, where and history gaps, against a real Redis and gateway. */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { type GatewayProcess, type Runtime, startGateway } from '../helpers/gateway-process.ts';
+import { waitUntil } from '../helpers/ports.ts';
 import { type RedisServer, publish, startRedis } from '../helpers/redis-server.ts';
 import { type SseConnection, openSse } from '../helpers/sse-client.ts';
 
@@ -34,6 +35,7 @@ for (const runtime of ['bun', 'node'] as Runtime[]) {
       await publish(redis.client, CHAIN, quote('SNAP', 105, 2));
       await publish(redis.client, CHAIN, quote('SNAP', 100, 3));
       gateway = await startGateway(runtime, { REDIS_URL: redis.url, HEARTBEAT_MS: '1000' });
+      await waitUntil(async () => (await fetch(`${gateway.url}/health`)).ok, 10_000, 'health');
     });
 
     afterAll(async () => {

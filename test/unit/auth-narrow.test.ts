@@ -51,6 +51,12 @@ describe('narrow', () => {
     );
   });
 
+  test('reports a forbidden symbol before an unknown stream, as the contract orders them', () => {
+    const symbolsOnly: Principal = { key: 'k', symbols: ['SPX'] };
+    expect(codeOf(() => narrow(symbolsOnly, ['nope'], ['QQQ'], ALL))).toBe('forbidden');
+    expect(codeOf(() => narrow(symbolsOnly, ['nope'], ['SPX'], ALL))).toBe('unknown_stream');
+  });
+
   test('reports a claimed but unconfigured stream as unknown', () => {
     expect(codeOf(() => narrow(limited, ['retired'], undefined, ALL))).toBe('unknown_stream');
     expect(codeOf(() => narrow(null, ['nope'], undefined, ALL))).toBe('unknown_stream');
