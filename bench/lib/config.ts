@@ -89,7 +89,7 @@ export function loadSettings(): Settings {
       clients: 1000,
       windowMs: 8000,
       payloadBytes: SMALL,
-      rates: numbers('BENCH_RATES', [250, 500, 1000, 2000, 4000, 8000, 16_000]),
+      rates: numbers('BENCH_RATES', [50, 100, 250, 500, 1000, 2000, 4000, 8000, 16_000]),
       minDeliveryPct: 99,
       maxP99Ms: 1000,
     },

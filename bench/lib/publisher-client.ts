@@ -28,6 +28,11 @@ export class Publisher {
     await request(this.child, command, 'one-done', 10_000);
   }
 
+  /** Deletes the stream, so every server starts on the same (empty) stream. */
+  async clear(): Promise<void> {
+    await request(this.child, { type: 'clear' }, 'cleared', 10_000);
+  }
+
   async run(rate: number, durationMs: number, payloadBytes: number): Promise<RunResult> {
     const seqFrom = this.nextSeq;
     const command = { type: 'run', rate, durationMs, seqFrom, payloadBytes };

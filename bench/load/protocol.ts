@@ -40,7 +40,10 @@ export type WorkerReply =
 
 export type PublisherCommand =
   | { type: 'run'; rate: number; durationMs: number; seqFrom: number; payloadBytes: number }
-  | { type: 'one'; seq: number; payloadBytes: number };
+  | { type: 'one'; seq: number; payloadBytes: number }
+  | { type: 'clear' };
 
 export type PublisherReply =
-  { type: 'ran'; sent: number; elapsedMs: number; maxBehind: number } | { type: 'one-done' };
+  | { type: 'ran'; sent: number; elapsedMs: number; maxBehind: number }
+  | { type: 'one-done' }
+  | { type: 'cleared' };

@@ -40,6 +40,7 @@ async function run(command: Extract<PublisherCommand, { type: 'run' }>): Promise
 
 process.on('message', (command: PublisherCommand) => {
   if (command.type === 'run') void run(command);
+  else if (command.type === 'clear') void redis.del(key).then(() => send({ type: 'cleared' }));
   else {
     const pipeline = redis.pipeline();
     add(pipeline, command.seq, command.payloadBytes);

@@ -21,6 +21,9 @@ export async function withServer<T>(
   bench: Bench,
   body: (server: Running) => Promise<T>,
 ): Promise<T> {
+  // The gateway reads recent history at start-up (snapshots): every peer starts on an empty
+  // stream, so no peer pays for what an earlier scenario published.
+  await bench.publisher.clear();
   const server = await bench.spec.start(bench.start);
   try {
     return await body(server);
