@@ -29,7 +29,9 @@ function needMs(s: Settings, scenario: ScenarioName): number {
   return s.large.windowMs + s.overheadMs;
 }
 
-async function runPeer(spec: TargetSpec, bench: Omit<Bench, 'spec' | 'note'>, peer: PeerResult) {
+type Shared = Omit<Bench, 'spec' | 'note' | 'progress'>;
+
+async function runPeer(spec: TargetSpec, bench: Shared, peer: PeerResult) {
   const full: Bench = {
     ...bench,
     spec,
@@ -37,6 +39,7 @@ async function runPeer(spec: TargetSpec, bench: Omit<Bench, 'spec' | 'note'>, pe
       peer.notes.push(line.trim());
       console.log(`[bench] ${spec.name}: ${line}`);
     },
+    progress: (line) => console.log(`[bench] ${spec.name}: ${line}`),
   };
   // (b) runs last: it is the one that adapts to whatever time is left.
   const order = [...bench.settings.scenarios].sort(

@@ -12,7 +12,7 @@ export type Machine = {
   versions: Record<string, string>;
 };
 
-/** First line a command prints (stdout, else stderr: `nginx -v` uses stderr), or 'not installed'. */
+/** First line a command prints (stdout, else stderr: `nginx -v` uses it), or 'not installed'. */
 function run(command: string, args: string[]): string {
   const result = spawnSync(command, args, { encoding: 'utf8', timeout: 5000 });
   if (result.error !== undefined || result.status !== 0) return 'not installed';

@@ -91,6 +91,7 @@ export function saturationSection(peers: PeerResult[]): string {
       steps.push([
         peer.label,
         num(s.rate),
+        num(s.clients),
         num(s.eventsPerSec),
         num(s.deliveryPct, 2),
         num(s.closedDuring),
@@ -112,6 +113,7 @@ export function saturationSection(peers: PeerResult[]): string {
       [
         'peer',
         'rate msg/s',
+        'clients at start',
         'delivered ev/s',
         'delivery %',
         'closed by server',

@@ -66,7 +66,7 @@ export function idle(bench: Bench): Promise<IdleResult> {
           cpuPct: cpu,
           note,
         });
-        bench.note(`  ${counted.open} idle open: RSS ${(rssKb / 1024).toFixed(0)} MB`);
+        bench.progress(`  ${counted.open} idle open: RSS ${(rssKb / 1024).toFixed(0)} MB`);
       }
     } finally {
       await pool.close();

@@ -14,7 +14,10 @@ export type Bench = {
   settings: Settings;
   /** Milliseconds left of the whole bench's time budget. */
   remainingMs: () => number;
+  /** A remark that belongs in RESULTS.md (failed connections, skipped points). */
   note: (line: string) => void;
+  /** A progress line for the terminal only. */
+  progress: (line: string) => void;
 };
 
 export async function withServer<T>(

@@ -1,7 +1,7 @@
 // Scenario (b): raise the rate at a fixed client count until delivery or p99 latency gives way.
 import type { ConnectResult } from '../lib/load-pool.ts';
 import { type Bench, withClients, withServer } from './rig.ts';
-import { measureWindow, warmUp, type WindowResult } from './window.ts';
+import { measureWindow, type Rig, warmUp, type WindowResult } from './window.ts';
 
 export type Step = WindowResult & { pass: boolean; why: string };
 export type SaturationResult = {
@@ -28,6 +28,17 @@ function judge(bench: Bench, w: WindowResult): Step {
   return { ...w, pass, why: why.join(', ') };
 }
 
+/** Replaces clients the server closed in an earlier step, so every step starts at full count. */
+async function topUp(bench: Bench, rig: Rig, clients: number): Promise<void> {
+  const { open } = await rig.pool.counts();
+  if (open >= clients) return;
+  const { server } = rig;
+  const target = { host: '127.0.0.1', port: server.port, path: server.path, event: server.event };
+  const sampled = Math.ceil(((clients - open) * bench.settings.sampled) / clients);
+  await rig.pool.connect(target, clients - open, sampled);
+  await warmUp(rig, bench.settings.saturation.payloadBytes);
+}
+
 export function saturation(bench: Bench): Promise<SaturationResult> {
   const plan = bench.settings.saturation;
   return withServer(bench, (server) =>
@@ -38,10 +49,11 @@ export function saturation(bench: Bench): Promise<SaturationResult> {
       let failedAt: number | undefined;
       const stepMs = plan.windowMs + bench.settings.drainMaxMs + 2000;
       const tryRate = async (rate: number): Promise<boolean> => {
+        await topUp(bench, rig, plan.clients);
         const load = { rate, windowMs: plan.windowMs, payloadBytes: plan.payloadBytes };
         const step = judge(bench, await measureWindow(rig, load, bench.settings.drainMaxMs));
         steps.push(step);
-        bench.note(
+        bench.progress(
           `  ${rate}/s: ${step.pass ? 'pass' : 'fail'}${step.why === '' ? '' : ` (${step.why})`}`,
         );
         return step.pass;
