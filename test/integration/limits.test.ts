@@ -76,6 +76,19 @@ for (const runtime of ['bun', 'node'] as Runtime[]) {
       await waitForClients(limited, 0);
     });
 
+    test('holds no slot for a HEAD request, which has no body to stream', async () => {
+      for (let i = 0; i < 4; i++) {
+        const head = await fetch(`${limited.gateway.url}/sse/chain-feed`, { method: 'HEAD' });
+        expect(head.status).toBe(200);
+        expect(head.headers.get('content-type')).toStartWith('text/event-stream');
+      }
+      expect(await clientsOn(limited)).toBe(0);
+      const three = await Promise.all([1, 2, 3].map(() => connect(limited, '/sse/chain-feed')));
+      expect(three.map((sse) => sse.status)).toEqual([200, 200, 200]);
+      for (const sse of three) sse.close();
+      await waitForClients(limited, 0);
+    });
+
     test('does not count refused requests as clients', async () => {
       const three = await Promise.all([1, 2, 3].map(() => connect(limited, '/sse/chain-feed')));
       for (let i = 0; i < 5; i++) {
