@@ -82,6 +82,25 @@ describe('HTTP/2 over TLS on node', () => {
     expect(sessionErrors).toEqual([]);
   });
 
+  test('releases the client when its HTTP/2 stream is reset, keeping the session', async () => {
+    const clients = async () => {
+      const health = await fetch(`${gateway.url}/health`, { tls: { ca: cert.cert } });
+      return (await health.json()).clients as number;
+    };
+    await waitUntil(async () => (await clients()) === 0, 5000, 'earlier clients to leave');
+    const stream = session.request({ ':path': '/sse/timeseries' });
+    stream.on('error', () => {}); // the reset below is ours
+    const body = tapText((push) => {
+      stream.setEncoding('utf8');
+      stream.on('data', push);
+    });
+    await body.waitFor(/event: connected\n/, 5000);
+    expect(await clients()).toBe(1);
+    stream.close();
+    await waitUntil(async () => (await clients()) === 0, 5000, 'the client to be released');
+    expect(session.closed).toBe(false);
+  });
+
   test('keeps the session usable after the client closed a stream on it', async () => {
     const stream = session.request({ ':path': '/health' });
     let status: unknown;

@@ -35,6 +35,11 @@ for (const runtime of ['bun', 'node'] as Runtime[]) {
       await waitUntil(async () => (await health()).ok, 10_000, 'health');
     });
 
+    const clients = async () => {
+      const health = await fetch(`${gateway.url}/health`, { tls: { ca: cert.cert } });
+      return (await health.json()).clients as number;
+    };
+
     afterAll(async () => {
       for (const tap of taps) tap.stop();
       await gateway?.stop('SIGKILL');
@@ -68,6 +73,7 @@ for (const runtime of ['bun', 'node'] as Runtime[]) {
       const id = await publish(redis.client, CHAIN, payload);
       await body.waitFor(frameOf(id, payload), 5000);
       body.stop();
+      await waitUntil(async () => (await clients()) === 0, 5000, 'the client to be released');
     });
 
     test('streams an entry to a node:https client over HTTP/1.1', async () => {
@@ -90,6 +96,7 @@ for (const runtime of ['bun', 'node'] as Runtime[]) {
       const id = await publish(redis.client, CHAIN, payload);
       await body.waitFor(frameOf(id, payload), 5000);
       body.stop();
+      await waitUntil(async () => (await clients()) === 0, 5000, 'the client to be released');
     });
   });
 }
