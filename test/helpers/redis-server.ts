@@ -38,7 +38,7 @@ export async function startRedis(): Promise<RedisServer> {
   };
   const kill = async () => {
     const running = child;
-    if (running === undefined || running.exitCode !== null) return;
+    if (running === undefined || running.exitCode !== null || running.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       running.once('exit', () => resolve());
       running.kill('SIGKILL');
