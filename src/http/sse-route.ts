@@ -99,9 +99,9 @@ export function openStream(
 
   if (deps.isDraining()) {
     client.close('shutdown', encoder.encode(encodeFrame({ event: 'shutdown', data: '{}' })));
-  } else if (start === undefined && query.snapshot && !hub.isStarted) {
+  } else if (start === undefined && query.snapshot && !hub.readiness.isDone) {
     // The snapshot cache is refilled from Redis at start-up; wait for it, not serve it empty.
-    hub.started.then(() => hub.attach(client, true));
+    hub.readiness.done.then(() => hub.attach(client, true));
   } else if (start === undefined) {
     hub.attach(client, query.snapshot === true);
   } else {
