@@ -61,12 +61,12 @@ export function openStream(
   const limitKey = principal?.key ?? `ip:${c.env?.remoteAddress ?? 'unknown'}`;
   admission.admit(limitKey, hub.clients.size);
 
-  const subscription = createSubscription({
+  const subscription = hub.intern(createSubscription({
     streams,
     symbols,
     where: query.where ?? null,
     maxRate: query.maxRate ?? null,
-  });
+  }));
   const connected = encodeFrame({
     retry: jitter(config.retryMs),
     event: 'connected',

@@ -89,6 +89,11 @@ export class Broadcaster {
   keyOf = (entry: Entry): string =>
     instrumentKey(entry, this.options.keyFields.get(entry.stream));
 
+  /** The subscription object already in use for the same key, so its clients share one. */
+  intern(subscription: Subscription): Subscription {
+    return this.groups.get(subscription.key)?.subscription ?? subscription;
+  }
+
   /** Counts a client as open (heartbeats, /health) before it is live. */
   register(client: Client): void {
     this.clients.add(client);
