@@ -118,7 +118,9 @@ export function openRawSse(options: RawSseOptions): RawSse {
   socket.once('connect', () => {
     const lines = [`GET ${options.path} HTTP/1.1`, `Host: 127.0.0.1:${options.port}`];
     lines.push('Accept: text/event-stream');
-    for (const [name, value] of Object.entries(options.headers ?? {})) lines.push(`${name}: ${value}`);
+    for (const [name, value] of Object.entries(options.headers ?? {})) {
+      lines.push(`${name}: ${value}`);
+    }
     lines.push(...(options.rawHeaderLines ?? []));
     socket.write(`${lines.join('\r\n')}\r\n\r\n`);
   });

@@ -76,7 +76,8 @@ describe('case 006: ids are durable stream positions; control frames carry none'
     expect(numericallyIncreasing(ids)).toBe(true);
     await sse.waitFor(() => sse.stats.comments >= 3, 3 * HEARTBEAT_MS + 3000, '3 heartbeats');
     sse.reset();
-    report('case 006 steps 3-4 (bun)', tally(range(1, 12), got), { heartbeats: sse.stats.comments });
+    const heartbeats = sse.stats.comments;
+    report('case 006 steps 3-4 (bun)', tally(range(1, 12), got), { heartbeats });
     const frames = sse.body().split('\n\n').filter((frame) => frame !== '');
     const withId = frames.filter((frame) => /^id:/m.test(frame));
     expect(withId.length).toBe(12);
@@ -97,7 +98,7 @@ describe('case 006: ids are durable stream positions; control frames carry none'
     sse.reset();
   });
 
-  test('resuming on the other instance from T-1 gets seq 3..12 (T-10 after T-9), then 13', async () => {
+  test('resuming elsewhere from T-1 gets seq 3..12 (T-10 after T-9), then 13', async () => {
     const sse = resume(g2, ids[1] as string);
     const got = await entriesOf(sse, 11);
     report('case 006 step 6 (node)', tally(range(3, 13), got));

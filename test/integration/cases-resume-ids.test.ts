@@ -16,7 +16,8 @@ async function started(runtime: Runtime, redis: RedisServer): Promise<GatewayPro
 
 /** Opens a resuming client and waits until it holds `count` entries. */
 async function resume(port: number, lastEventId: string, count: number): Promise<RawSse> {
-  const sse = openRawSse({ port, path: '/sse/chain-feed', headers: { 'Last-Event-ID': lastEventId } });
+  const headers = { 'Last-Event-ID': lastEventId };
+  const sse = openRawSse({ port, path: '/sse/chain-feed', headers });
   await sse.waitFor(() => sse.events.filter(isEntry).length >= count, 10_000, `${count} entries`);
   return sse;
 }
@@ -33,7 +34,8 @@ for (const runtime of ['bun', 'node'] as Runtime[]) {
       redis = await startRedis();
       gateway = await started(runtime, redis);
       for (let seq = 1; seq <= 10; seq++) {
-        ids.push((await redis.client.xadd(KEY, '*', 'json', `{"symbol":"SPX","seq":${seq}}`)) as string);
+        const json = `{"symbol":"SPX","seq":${seq}}`;
+        ids.push((await redis.client.xadd(KEY, '*', 'json', json)) as string);
       }
       await redis.client.xtrim(KEY, 'MAXLEN', 5);
     });
@@ -69,7 +71,7 @@ for (const runtime of ['bun', 'node'] as Runtime[]) {
       sse.reset();
     });
 
-    test('hostile Last-Event-ID values get 400 or 200, never 5xx, and the gateway goes on', async () => {
+    test('hostile Last-Event-IDs get 400 or 200, never 5xx, and the gateway goes on', async () => {
       const hostile = [
         'abc', '-1', '0', '99999999999999-0', '1-2-3', '9'.repeat(10_000),
         '1700000000000-0, 1700000000001-0', '18446744073709551616-0', '1-18446744073709551616',
@@ -100,7 +102,8 @@ for (const runtime of ['bun', 'node'] as Runtime[]) {
         sse.reset();
       }
       const counts = [200, 400, 431].map((s) => `${s}: ${statuses.filter((x) => x === s).length}`);
-      console.log(`[summary] case 004C on ${runtime}: ${statuses.length} hostile ids, ${counts.join(', ')}`);
+      const summary = `${statuses.length} hostile ids, ${counts.join(', ')}`;
+      console.log(`[summary] case 004C on ${runtime}: ${summary}`);
       expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(1); // `0`
       expect(gateway.output()).not.toContain('9'.repeat(400));
       const after = openRawSse({ port: gateway.port, path: '/sse/chain-feed' });
@@ -110,7 +113,7 @@ for (const runtime of ['bun', 'node'] as Runtime[]) {
       after.reset();
     });
 
-    test('a cursor slightly in the future is not parked: it gets the next entry written', async () => {
+    test('a cursor slightly in the future is not parked: it gets the next entry', async () => {
       const ahead = `${Date.now() + 30_000}-0`;
       const sse = openRawSse({
         port: gateway.port,
