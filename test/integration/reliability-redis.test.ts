@@ -1,5 +1,6 @@
 /** Redis crashing under live clients, restarted empty or with its data, on both runtimes. */
 import { afterEach, describe, expect, test } from 'bun:test';
+import { Redis } from 'ioredis';
 import { type GatewayProcess, type Runtime, startGateway } from '../helpers/gateway-process.ts';
 import { waitUntil } from '../helpers/ports.ts';
 import { type RawSse, isEntry, openRawSse } from '../helpers/raw-sse.ts';
@@ -92,6 +93,28 @@ for (const runtime of ['bun', 'node'] as Runtime[]) {
         const order = sse.events.map((e) => (isEntry(e) ? seqOf(e.data) : e.type));
         expect(order.indexOf('gap')).toBe(order.indexOf(51) - 1); // the gap comes right before 51
       }
+    }, 60_000);
+
+    test('a client that joined before Redis was ever up gets entries written once it is', async () => {
+      redis = await startRedis();
+      await redis.kill(); // the gateway starts into an outage: its reader has no position yet
+      gateway = await startGateway(runtime, { REDIS_URL: redis.url, HEARTBEAT_MS: '300' });
+      const early = openRawSse({ port: gateway.port, path: '/sse/chain-feed' });
+      clients.push(early);
+      expect((await early.head).status).toBe(200);
+      await early.waitFor(() => early.events.length >= 1, 5000, 'connected');
+      await early.waitFor(() => early.stats.comments >= 3, 5000, 'heartbeats while down');
+      await redis.restart();
+      // A fresh connection writes at once, before the reader's backoff lets it reconnect.
+      const producer = new Redis({ port: redis.port });
+      const id = await producer.xadd(KEY, '*', 'json', '{"symbol":"SPX","seq":1}');
+      producer.disconnect();
+      await waitUntil(async () => (await health()) === 200, 15_000, 'health 200');
+      await publishRange(redis, 2, 3);
+      await early.waitFor(() => lastSeq(early) === 3, 10_000, 'seq 3');
+      report(`joined before Redis was up on ${runtime}`, tally(range(1, 3), seqsOf(early)));
+      expect(seqsOf(early)).toEqual([1, 2, 3]);
+      expect(early.events.find(isEntry)?.id).toBe(id as string);
     }, 60_000);
 
     test('restarted with its data: every entry still in Redis is delivered once', async () => {
