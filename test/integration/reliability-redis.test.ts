@@ -106,7 +106,7 @@ for (const runtime of ['bun', 'node'] as Runtime[]) {
       await early.waitFor(() => early.stats.comments >= 3, 5000, 'heartbeats while down');
       await redis.restart();
       // A fresh connection writes at once, before the reader's backoff lets it reconnect.
-      const producer = new Redis({ port: redis.port });
+      const producer = new Redis({ host: '127.0.0.1', port: redis.port });
       const id = await producer.xadd(KEY, '*', 'json', '{"symbol":"SPX","seq":1}');
       producer.disconnect();
       await waitUntil(async () => (await health()) === 200, 15_000, 'health 200');
