@@ -21,10 +21,14 @@ export type RawSse = {
   /** Settles with status and lower-cased headers once the response head arrived. */
   head: Promise<RawHead>;
   events: RawEvent[];
-  stats: { events: number; comments: number; bodyBytes: number };
+  /** Counts so far, and the last `retry:` the server sent (the reconnect delay it asks for). */
+  stats: { events: number; comments: number; bodyBytes: number; retryMs: number | undefined };
   /** The body as text so far: a non-stream answer, or the stream's bytes if `keepEvents`. */
   body: () => string;
-  /** How the connection ended: `end` (by the server), `error:<code>` or `local`. */
+  /**
+   * How the connection ended: `end` (the server ended the response or closed the socket; the
+   * socket is then closed here, as EventSource does), `error:<code>` or `local`.
+   */
   closed: Promise<string>;
   isClosed: () => boolean;
   /** Polls `check` on every received chunk and on close; rejects after `timeoutMs`. */
@@ -48,7 +52,7 @@ export function openRawSse(options: RawSseOptions): RawSse {
   const socket = connect({ port: options.port, host: '127.0.0.1' });
   const keep = options.keepEvents ?? true;
   const events: RawEvent[] = [];
-  const stats = { events: 0, comments: 0, bodyBytes: 0 };
+  const stats = { events: 0, comments: 0, bodyBytes: 0, retryMs: undefined as number | undefined };
   const watchers = new Set<() => void>();
   const notify = () => {
     for (const watcher of watchers) watcher();
@@ -61,15 +65,24 @@ export function openRawSse(options: RawSseOptions): RawSse {
       options.onEvent?.(event);
     },
     onComment: () => stats.comments++,
+    onRetry: (ms) => (stats.retryMs = ms),
   });
   const decoder = new TextDecoder();
   let bodyText = '';
-  const chunked = new ChunkedDecoder((bytes) => {
-    stats.bodyBytes += bytes.byteLength;
-    const text = decoder.decode(bytes, { stream: true });
-    if (keep) bodyText += text;
-    parser.feed(text);
-  });
+  let bodyEnded = false;
+  const chunked = new ChunkedDecoder(
+    (bytes) => {
+      stats.bodyBytes += bytes.byteLength;
+      const text = decoder.decode(bytes, { stream: true });
+      if (keep) bodyText += text;
+      parser.feed(text);
+    },
+    () => {
+      // The response is over; a keep-alive socket would stay open, a browser reconnects.
+      bodyEnded = true;
+      socket.destroy();
+    },
+  );
   let headText = '';
   let headDone = false;
   let isChunked = false;
@@ -110,7 +123,8 @@ export function openRawSse(options: RawSseOptions): RawSse {
     socket.once('close', () => {
       isClosed = true;
       rejectHead(new Error(`connection closed before the response head (${failure ?? 'end'})`));
-      resolve(closedLocally ? 'local' : failure !== undefined ? `error:${failure}` : 'end');
+      const how = failure !== undefined ? `error:${failure}` : 'end';
+      resolve(closedLocally && !bodyEnded ? 'local' : how);
       notify();
     });
   });
@@ -180,7 +194,10 @@ class ChunkedDecoder {
   private remaining = -1;
   private done = false;
 
-  constructor(private readonly out: (bytes: Buffer) => void) {}
+  constructor(
+    private readonly out: (bytes: Buffer) => void,
+    private readonly onEnd: () => void,
+  ) {}
 
   push(bytes: Buffer): void {
     const buffer = this.pending.byteLength > 0 ? Buffer.concat([this.pending, bytes]) : bytes;
@@ -204,8 +221,10 @@ class ChunkedDecoder {
       }
       const size = Number.parseInt(line.split(';')[0] ?? '', 16);
       if (!Number.isFinite(size)) throw new Error(`bad chunk size line: ${line.slice(0, 40)}`);
-      if (size === 0) this.done = true;
-      else this.remaining = size;
+      if (size === 0) {
+        this.done = true;
+        this.onEnd();
+      } else this.remaining = size;
     }
     this.pending = Buffer.from(buffer.subarray(at));
   }
