@@ -117,6 +117,38 @@ for (const runtime of ['bun', 'node'] as Runtime[]) {
       expect(early.events.find(isEntry)?.id).toBe(id as string);
     }, 60_000);
 
+    test('entries trimmed while the reader reconnects show as a trimmed gap', async () => {
+      const { redis: server } = await setUp(false);
+      await publishRange(server, 1, 10);
+      for (const sse of clients) await sse.waitFor(() => lastSeq(sse) === 10, 10_000, 'seq 10');
+      const list = (await server.client.call('CLIENT', 'LIST')) as string;
+      const reader = list.split('\n').find((line) => line.includes('name=sse-gateway:reader'));
+      const readerId = /id=(\d+)/.exec(reader ?? '')?.[1] ?? '';
+      await server.client.call('CLIENT', 'KILL', 'ID', readerId);
+      // Before the reader is back (its reconnect backs off), 90 more arrive and a cap of 5
+      // trims away all but the last five: seq 11..95 are gone before the gateway saw them.
+      const pipeline = server.client.pipeline();
+      for (const seq of range(11, 100)) {
+        pipeline.xadd(KEY, 'MAXLEN', '5', '*', 'json', `{"symbol":"SPX","seq":${seq}}`);
+      }
+      await pipeline.exec();
+      for (const [i, sse] of clients.entries()) {
+        await sse.waitFor(() => lastSeq(sse) === 100, 10_000, 'seq 100');
+        const order = sse.events.map((e) => (isEntry(e) ? seqOf(e.data) : e.type));
+        const gaps = sse.events.filter((e) => e.type === 'gap');
+        const stillThere = [...range(1, 10), ...range(96, 100)];
+        report(`trimmed while the reader was away on ${runtime} (${label(i)})`, {
+          ...tally(stillThere, seqsOf(sse)),
+        }, { 'trimmed before the gateway read them': 85, gaps: gaps.length });
+        expect(seqsOf(sse)).toEqual([...range(1, 10), ...range(96, 100)]);
+        expect(order.indexOf('gap')).toBe(order.indexOf(96) - 1);
+        expect(JSON.parse(gaps[0]?.data as string)).toMatchObject({
+          stream: 'chain-feed',
+          reason: 'trimmed',
+        });
+      }
+    }, 60_000);
+
     test('restarted with its data: every entry still in Redis is delivered once', async () => {
       const { redis: server } = await setUp(true);
       await publishRange(server, 1, 100);
