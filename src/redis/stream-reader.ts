@@ -5,7 +5,7 @@ import type { Client } from '../hub/client.ts';
 import type { Logger } from '../log.ts';
 import { type Entry, parseEntry } from './entry.ts';
 import { readLatest } from './history.ts';
-import { type StreamBounds, readBounds, wasRecreated } from './stream-info.ts';
+import { type StreamBounds, readBounds, wasRecreated, wasTrimmedAfter } from './stream-info.ts';
 import { type StreamId, ZERO_ID, compareIds, idAtTime, previousId } from './stream-id.ts';
 
 export type ReaderState = 'starting' | 'ready' | 'down' | 'stopped';
@@ -164,19 +164,45 @@ export class StreamReader {
         return;
       }
       const position = hub.positions.get(stream) ?? ZERO_ID;
-      if (!wasRecreated(position, info)) return;
-      log.warn('stream was recreated; resetting its position', { stream, position });
-      hub.resetStream(stream, ZERO_ID, {
-        stream,
-        reason: 'recreated',
-        requested: position,
-        resumedFrom: info?.firstEntryId ?? null,
-        missed: null,
-      });
+      if (wasRecreated(position, info)) {
+        log.warn('stream was recreated; resetting its position', { stream, position });
+        hub.resetStream(stream, ZERO_ID, {
+          stream,
+          reason: 'recreated',
+          requested: position,
+          resumedFrom: info?.firstEntryId ?? null,
+          missed: null,
+        });
+      } else if (position !== ZERO_ID && wasTrimmedAfter(position, info)) {
+        this.announceTrim(stream, position, info as StreamBounds);
+      }
     });
     this.synced = true;
     if (!this.started) hub.start();
     this.started = true;
+  }
+
+  /**
+   * Entries after our position were trimmed (MAXLEN) before we read them, e.g. while the
+   * connection was down: XREAD would carry on from the oldest survivor as if nothing was
+   * missing, so live clients are told with a `trimmed` gap first. An emptied stream moves the
+   * position to its end, so the next idle check does not announce the same loss again.
+   */
+  private announceTrim(stream: string, position: StreamId, info: StreamBounds): void {
+    const { hub, log } = this.options;
+    log.warn('entries were trimmed before the reader got to them', { stream, position });
+    hub.sendControl(
+      'gap',
+      {
+        stream,
+        reason: 'trimmed',
+        requested: position,
+        resumedFrom: info.firstEntryId ?? null,
+        missed: null,
+      },
+      stream,
+    );
+    if (info.firstEntryId === undefined) hub.positions.set(stream, info.lastGeneratedId);
   }
 
   /** Reads the newest entries of each stream into the snapshot cache, before going live. */

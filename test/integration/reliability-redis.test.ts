@@ -95,7 +95,7 @@ for (const runtime of ['bun', 'node'] as Runtime[]) {
       }
     }, 60_000);
 
-    test('a client that joined before Redis was ever up gets entries written once it is', async () => {
+    test('a client that joined before Redis was ever up gets what is written after', async () => {
       redis = await startRedis();
       await redis.kill(); // the gateway starts into an outage: its reader has no position yet
       gateway = await startGateway(runtime, { REDIS_URL: redis.url, HEARTBEAT_MS: '300' });
