@@ -49,6 +49,7 @@ for (const runtime of ['bun', 'node'] as Runtime[]) {
     const crash = async (redisServer: RedisServer) => {
       await redisServer.kill();
       await waitUntil(async () => (await health()) === 503, 10_000, 'health 503');
+      expect((await fetch(`${gateway?.url}/livez`)).status).toBe(200);
       const before = clients.map((sse) => sse.stats.comments);
       for (const [i, sse] of clients.entries()) {
         const heard = before[i] as number;
