@@ -119,19 +119,23 @@ for (const runtime of ['bun', 'node'] as Runtime[]) {
         duplicated += result.duplicated;
         outOfOrder += result.outOfOrder;
       }
-      report(`backpressure on ${runtime} (${READING} readers, ${SECONDS} s at ${RATE}/s)`, {
-        published: TOTAL * READING,
-        received: received.reduce((sum, seqs) => sum + seqs.length, 0),
-        lost,
-        duplicated,
-        outOfOrder,
-      }, {
-        'stalled disconnected': `${endings.filter((e) => e !== 'local').length}/${STALLED}`,
-        'stalled got at most': Math.max(...stalledEntries),
-        'all stalled cut off after ms': cutOffMs,
-        'rss MB before/peak/after': `${before.rss}/${peak}/${after.rss}`,
-        'readers drained ms': drainMs,
-      });
+      report(
+        `backpressure on ${runtime} (${READING} readers, ${SECONDS} s at ${RATE}/s)`,
+        {
+          published: TOTAL * READING,
+          received: received.reduce((sum, seqs) => sum + seqs.length, 0),
+          lost,
+          duplicated,
+          outOfOrder,
+        },
+        {
+          'stalled disconnected': `${endings.filter((e) => e !== 'local').length}/${STALLED}`,
+          'stalled got at most': Math.max(...stalledEntries),
+          'all stalled cut off after ms': cutOffMs,
+          'rss MB before/peak/after': `${before.rss}/${peak}/${after.rss}`,
+          'readers drained ms': drainMs,
+        },
+      );
       expect({ lost, duplicated, outOfOrder }).toEqual({ lost: 0, duplicated: 0, outOfOrder: 0 });
       expect(endings.every((ending) => ending !== 'local')).toBe(true);
       expect(Math.max(...stalledEntries)).toBeLessThan(TOTAL);

@@ -78,7 +78,10 @@ describe('case 006: ids are durable stream positions; control frames carry none'
     sse.reset();
     const heartbeats = sse.stats.comments;
     report('case 006 steps 3-4 (bun)', tally(range(1, 12), got), { heartbeats });
-    const frames = sse.body().split('\n\n').filter((frame) => frame !== '');
+    const frames = sse
+      .body()
+      .split('\n\n')
+      .filter((frame) => frame !== '');
     const withId = frames.filter((frame) => /^id:/m.test(frame));
     expect(withId.length).toBe(12);
     for (const frame of withId) expect(frame).toMatch(/^id: \d+-\d+\nevent: chain\ndata: /);

@@ -79,9 +79,23 @@ for (const runtime of ['bun', 'node'] as Runtime[]) {
 
     test('hostile Last-Event-IDs get 400 or 200, never 5xx, and the gateway goes on', async () => {
       const hostile = [
-        'abc', '-1', '0', '99999999999999-0', '1-2-3', '9'.repeat(10_000),
-        '1700000000000-0, 1700000000001-0', '18446744073709551616-0', '1-18446744073709551616',
-        '$', '+', '>', '*', '0-0;chain-feed=1-0', 'timeseries=1-0', 'chain-feed=', ' 1-0 ',
+        'abc',
+        '-1',
+        '0',
+        '99999999999999-0',
+        '1-2-3',
+        '9'.repeat(10_000),
+        '1700000000000-0, 1700000000001-0',
+        '18446744073709551616-0',
+        '1-18446744073709551616',
+        '$',
+        '+',
+        '>',
+        '*',
+        '0-0;chain-feed=1-0',
+        'timeseries=1-0',
+        'chain-feed=',
+        ' 1-0 ',
       ];
       const raw = [
         ['Last-Event-ID: 1-0', 'Last-Event-ID: 2-0'],

@@ -51,7 +51,8 @@ async function leave(port: number, turn: number, replayFrom: string): Promise<vo
     const sse = openRawSse({ port, path, headers, keepEvents: false });
     await sse.waitFor(() => sse.stats.bodyBytes > 64 * 1024, 10_000, 'replay under way');
     sse.pause();
-    if (Math.floor(turn / 4) % 2 === 0) sse.reset(); // RST and FIN in turn
+    if (Math.floor(turn / 4) % 2 === 0)
+      sse.reset(); // RST and FIN in turn
     else sse.end();
   }
 }

@@ -138,9 +138,13 @@ for (const runtime of ['bun', 'node'] as Runtime[]) {
         const order = sse.events.map((e) => (isEntry(e) ? seqOf(e.data) : e.type));
         const gaps = sse.events.filter((e) => e.type === 'gap');
         const stillThere = [...range(1, 10), ...range(96, 100)];
-        report(`trimmed while the reader was away on ${runtime} (${label(i)})`, {
-          ...tally(stillThere, seqsOf(sse)),
-        }, { 'trimmed before the gateway read them': 85, gaps: gaps.length });
+        report(
+          `trimmed while the reader was away on ${runtime} (${label(i)})`,
+          {
+            ...tally(stillThere, seqsOf(sse)),
+          },
+          { 'trimmed before the gateway read them': 85, gaps: gaps.length },
+        );
         expect(seqsOf(sse)).toEqual([...range(1, 10), ...range(96, 100)]);
         expect(order.indexOf('gap')).toBe(order.indexOf(96) - 1);
         expect(JSON.parse(gaps[0]?.data as string)).toMatchObject({

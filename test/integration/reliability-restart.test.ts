@@ -76,20 +76,24 @@ for (const runtime of ['bun', 'node'] as Runtime[]) {
       const last = writer.written();
       await waitUntil(async () => (await clients.status()).minSeq >= last, 30_000, `seq ${last}`);
       const status = await clients.status();
-      report(`gateway restart on ${runtime} (${CLIENTS} clients)`, {
-        published: last * CLIENTS,
-        received: status.received,
-        lost: status.lost,
-        duplicated: status.duplicated,
-        outOfOrder: 0,
-      }, {
-        'new process up after ms': upMs,
-        'all back after ms': backMs,
-        connections: status.connections,
-        shutdowns: status.shutdowns,
-        gaps: status.gaps,
-        'redis connections': redisClients,
-      });
+      report(
+        `gateway restart on ${runtime} (${CLIENTS} clients)`,
+        {
+          published: last * CLIENTS,
+          received: status.received,
+          lost: status.lost,
+          duplicated: status.duplicated,
+          outOfOrder: 0,
+        },
+        {
+          'new process up after ms': upMs,
+          'all back after ms': backMs,
+          connections: status.connections,
+          shutdowns: status.shutdowns,
+          gaps: status.gaps,
+          'redis connections': redisClients,
+        },
+      );
       expect(status.lost).toBe(0);
       expect(status.duplicated).toBe(0);
       expect(status.received).toBe(last * CLIENTS);

@@ -9,8 +9,27 @@ type Sent = { id: string; event: string; data: string };
 
 /** Pieces that break naive encoders, mixed with arbitrary text (any Unicode code point). */
 const tricky = fc.constantFrom(
-  '\n', '\r', '\r\n', '\n\r', '\r\r', ' ', '  ', ':', 'data: x', 'id: 9-9', 'event: gap',
-  '\u2028', '\u2029', '\u0085', '\u000b', '\u000c', 'é', '😀', '\ufeff', '\t', '{"a":1}',
+  '\n',
+  '\r',
+  '\r\n',
+  '\n\r',
+  '\r\r',
+  ' ',
+  '  ',
+  ':',
+  'data: x',
+  'id: 9-9',
+  'event: gap',
+  '\u2028',
+  '\u2029',
+  '\u0085',
+  '\u000b',
+  '\u000c',
+  'é',
+  '😀',
+  '\ufeff',
+  '\t',
+  '{"a":1}',
 );
 const payload = fc
   .array(fc.oneof(tricky, fc.string({ unit: 'binary', maxLength: 20 })), { maxLength: 12 })
@@ -23,7 +42,8 @@ const id = fc.oneof(
   fc.constant('chain-feed=1733300000000-3;timeseries=1733300000000-0'),
   singleLine.filter((s) => s !== ''),
 );
-const eventName = fc.oneof(fc.constantFrom('chain', 'timeseries', 'a.b:c-d_e'), singleLine)
+const eventName = fc
+  .oneof(fc.constantFrom('chain', 'timeseries', 'a.b:c-d_e'), singleLine)
   .filter((s) => s.trim() !== '');
 
 /** The only change the event-stream format makes to data: every line break becomes LF. */
