@@ -13,7 +13,6 @@ import { encodeFrame } from '../sse/frame.ts';
 import { SSE_HEADERS } from '../sse/headers.ts';
 import type { SseQuery } from './query.ts';
 
-
 export type SseRouteDeps = {
   config: Config;
   hub: Broadcaster;
@@ -61,12 +60,14 @@ export function openStream(
   const limitKey = principal?.key ?? `ip:${c.env?.remoteAddress ?? 'unknown'}`;
   admission.admit(limitKey, hub.clients.size);
 
-  const subscription = hub.intern(createSubscription({
-    streams,
-    symbols,
-    where: query.where ?? null,
-    maxRate: query.maxRate ?? null,
-  }));
+  const subscription = hub.intern(
+    createSubscription({
+      streams,
+      symbols,
+      where: query.where ?? null,
+      maxRate: query.maxRate ?? null,
+    }),
+  );
   const connected = encodeFrame({
     retry: jitter(config.retryMs),
     event: 'connected',

@@ -86,8 +86,7 @@ export class Broadcaster {
     return this.options.eventNames.get(stream) ?? stream;
   }
 
-  keyOf = (entry: Entry): string =>
-    instrumentKey(entry, this.options.keyFields.get(entry.stream));
+  keyOf = (entry: Entry): string => instrumentKey(entry, this.options.keyFields.get(entry.stream));
 
   /** The subscription object already in use for the same key, so its clients share one. */
   intern(subscription: Subscription): Subscription {

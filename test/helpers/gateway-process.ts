@@ -61,7 +61,9 @@ export async function startGateway(
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   // With TLS_CERT_FILE the gateway speaks only HTTPS: probe it so, trusting that certificate.
   const ca = env.TLS_CERT_FILE === undefined ? undefined : readFileSync(env.TLS_CERT_FILE, 'utf8');
   const url = `${ca === undefined ? 'http' : 'https'}://127.0.0.1:${port}`;

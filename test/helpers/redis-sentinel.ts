@@ -41,9 +41,22 @@ export async function startRedisSentinels(
   const server = (port: number, extra: string[] = []) => {
     const log = join(dir, `redis-${port}.log`);
     const args = [
-      '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
       // Redis 7 waits 5 s for more replicas before a diskless full sync by default.
-      '--dir', dir, '--logfile', log, '--repl-diskless-sync-delay', '0', ...extra,
+      '--dir',
+      dir,
+      '--logfile',
+      log,
+      '--repl-diskless-sync-delay',
+      '0',
+      ...extra,
     ];
     const entry = { child: spawn('redis-server', args, { stdio: 'ignore' }), log };
     launched.push(entry);
@@ -90,7 +103,12 @@ export async function startRedisSentinels(
     });
     client.on('error', () => {}); // refused while the master is dead; that is the point
     return {
-      masterName, masterPort, replicaPort, sentinels, client, logs,
+      masterName,
+      masterPort,
+      replicaPort,
+      sentinels,
+      client,
+      logs,
       killMaster: () => killChild(master.child),
       waitForFailover: async (timeoutMs) => {
         const promoted = (reply: string) => reply.split('\n')[1] === String(replicaPort);
@@ -98,11 +116,13 @@ export async function startRedisSentinels(
         await waitUntil(
           async () =>
             (await ask(replicaPort, ['ROLE'], isMaster)) &&
-            (await Promise.all(
-              sentinelPorts.map((port) =>
-                ask(port, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName], promoted),
-              ),
-            )).every(Boolean),
+            (
+              await Promise.all(
+                sentinelPorts.map((port) =>
+                  ask(port, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName], promoted),
+                ),
+              )
+            ).every(Boolean),
           timeoutMs,
           `sentinels to promote the replica on ${replicaPort}\n${logs()}`,
         );
@@ -184,8 +204,13 @@ function knowsAll(reply: string, others: number): boolean {
 /** One command on a short-lived connection; the reply flattened to lines for `check`. */
 async function ask(port: number, command: string[], check: (reply: string) => boolean) {
   const redis = new Redis({
-    host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => null,
-    connectTimeout: 2000, commandTimeout: 2000, maxRetriesPerRequest: 0,
+    host: '127.0.0.1',
+    port,
+    lazyConnect: true,
+    retryStrategy: () => null,
+    connectTimeout: 2000,
+    commandTimeout: 2000,
+    maxRetriesPerRequest: 0,
   });
   redis.on('error', () => {}); // refused until the process is up; the caller polls
   try {

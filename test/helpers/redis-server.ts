@@ -40,7 +40,12 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisServe
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence],
       { stdio: 'ignore' },
     );
-    const probe = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => null });
+    const probe = new Redis({
+      host: '127.0.0.1',
+      port,
+      lazyConnect: true,
+      retryStrategy: () => null,
+    });
     probe.on('error', () => {}); // refused until the server is up; that is what we wait for
     await waitUntil(
       async () => {

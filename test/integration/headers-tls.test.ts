@@ -57,16 +57,19 @@ for (const runtime of ['bun', 'node'] as Runtime[]) {
       expect(response.headers.get('content-type')).toStartWith('text/event-stream');
       const reader = response.body?.getReader();
       const decoder = new TextDecoder();
-      const body = tapText((push) => {
-        const pump = async () => {
-          for (;;) {
-            const chunk = await reader?.read();
-            if (chunk === undefined || chunk.done) return;
-            push(decoder.decode(chunk.value, { stream: true }));
-          }
-        };
-        pump().catch(() => {}); // ends with the abort
-      }, () => abort.abort());
+      const body = tapText(
+        (push) => {
+          const pump = async () => {
+            for (;;) {
+              const chunk = await reader?.read();
+              if (chunk === undefined || chunk.done) return;
+              push(decoder.decode(chunk.value, { stream: true }));
+            }
+          };
+          pump().catch(() => {}); // ends with the abort
+        },
+        () => abort.abort(),
+      );
       taps.push(body);
       await body.waitFor(/event: connected\n/, 5000);
       const payload = '{"symbol":"TLS","seq":1}';
@@ -80,13 +83,16 @@ for (const runtime of ['bun', 'node'] as Runtime[]) {
       let headers: IncomingHttpHeaders = {};
       const request = httpsGet(`${gateway.url}/sse/chain-feed?symbols=TLS`, { ca: cert.cert });
       request.on('error', () => {}); // destroyed when the test ends
-      const body = tapText((push) => {
-        request.on('response', (response) => {
-          headers = response.headers;
-          response.setEncoding('utf8');
-          response.on('data', push);
-        });
-      }, () => request.destroy());
+      const body = tapText(
+        (push) => {
+          request.on('response', (response) => {
+            headers = response.headers;
+            response.setEncoding('utf8');
+            response.on('data', push);
+          });
+        },
+        () => request.destroy(),
+      );
       taps.push(body);
       await body.waitFor(/event: connected\n/, 5000);
       expect(headers['content-type']).toStartWith('text/event-stream');

@@ -14,7 +14,10 @@ function curl(url: string, extra: string[] = []): TextTap {
   const child = spawn('curl', ['-sN', '-D', '-', '--http1.1', ...extra, url], {
     stdio: ['ignore', 'pipe', 'ignore'],
   });
-  return tapText((push) => child.stdout.on('data', push), () => child.kill('SIGKILL'));
+  return tapText(
+    (push) => child.stdout.on('data', push),
+    () => child.kill('SIGKILL'),
+  );
 }
 
 /** A raw HTTP/1.1 request on a TCP socket: header bytes exactly as the server wrote them. */
@@ -22,7 +25,10 @@ function rawGet(port: number, path: string, headers: string[] = []): TextTap {
   const socket = tcpConnect(port, '127.0.0.1');
   const request = [`GET ${path} HTTP/1.1`, `Host: 127.0.0.1:${port}`, ...headers, '', ''];
   socket.write(request.join('\r\n'));
-  return tapText((push) => socket.on('data', push), () => socket.destroy());
+  return tapText(
+    (push) => socket.on('data', push),
+    () => socket.destroy(),
+  );
 }
 
 /** Header names and values of a raw response head, names lower-cased. */
