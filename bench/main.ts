@@ -8,6 +8,7 @@ import { Publisher } from './lib/publisher-client.ts';
 import { startRedis } from './lib/redis-server.ts';
 import { TARGETS, type TargetSpec } from './lib/targets.ts';
 import { consoleTable } from './report/console-table.ts';
+import { formatFiles } from './report/format-files.ts';
 import { describeMachine } from './report/machine.ts';
 import { resultsMarkdown } from './report/results-md.ts';
 import type { PeerResult, Run } from './report/types.ts';
@@ -118,6 +119,7 @@ async function main(): Promise<void> {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, resultsMarkdown(run));
   writeFileSync(join(workDir, 'results.json'), JSON.stringify(run, null, 2));
+  formatFiles(root, [out, join(workDir, 'results.json')]);
   console.log(
     `\n${consoleTable(run)}\n\nServer and load share ${machine.nproc} cores. ` +
       `Full figures: ${settings.out}; logs: ${workDir}`,

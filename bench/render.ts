@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { GatewayError } from '../src/errors.ts';
 import { consoleTable } from './report/console-table.ts';
+import { formatFiles } from './report/format-files.ts';
 import { resultsMarkdown } from './report/results-md.ts';
 import type { Run } from './report/types.ts';
 
@@ -13,4 +14,5 @@ if (input === undefined) {
 const raw = JSON.parse(readFileSync(input, 'utf8')) as Run & { startedAt: string };
 const run: Run = { ...raw, startedAt: new Date(raw.startedAt) };
 writeFileSync(output, resultsMarkdown(run));
+formatFiles(process.cwd(), [output]);
 console.log(consoleTable(run));

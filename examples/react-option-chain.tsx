@@ -24,7 +24,10 @@ const keyOf = (q: ChainUpdate): string => `${q.symbol}|${q.expiry}|${q.strike}|$
 /** Subscribes to `chain-feed` and `timeseries` for `symbols` on one connection. */
 export function useOptionChain(url: string, symbols: readonly string[], token?: string) {
   const [chain, setChain] = useState<OptionChain>({
-    quotes: new Map(), spots: new Map(), state: 'connecting', ageSeconds: undefined,
+    quotes: new Map(),
+    spots: new Map(),
+    state: 'connecting',
+    ageSeconds: undefined,
     error: undefined,
   });
   const pending = useRef({ quotes: new Map<string, ChainUpdate>(), spots: new Map() });
@@ -89,8 +92,12 @@ export function OptionChainTable(props: { chain: OptionChain; symbol: string; ex
     return [...byStrike.entries()].sort(([a], [b]) => a - b);
   }, [chain.quotes, symbol, expiry]);
   const cells = (q: ChainUpdate | undefined) =>
-    [q?.bid.toFixed(2), q?.ask.toFixed(2), q && `${(q.iv * 100).toFixed(1)}%`,
-      q?.delta.toFixed(2)].map((text, i) => <td key={i}>{text ?? '–'}</td>);
+    [
+      q?.bid.toFixed(2),
+      q?.ask.toFixed(2),
+      q && `${(q.iv * 100).toFixed(1)}%`,
+      q?.delta.toFixed(2),
+    ].map((text, i) => <td key={i}>{text ?? '–'}</td>);
 
   return (
     <section>

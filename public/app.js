@@ -16,10 +16,18 @@ let retryTimer;
 
 /** What the browser test (and a curious developer) can read: `window.demo`. */
 window.demo = {
-  get state() { return $('status').dataset.state; },
-  get totals() { return { ...stats.totals, reconnects }; },
-  get lastSeq() { return Object.fromEntries(stats.lastSeq); },
-  get lastEventId() { return lastEventId; },
+  get state() {
+    return $('status').dataset.state;
+  },
+  get totals() {
+    return { ...stats.totals, reconnects };
+  },
+  get lastSeq() {
+    return Object.fromEntries(stats.lastSeq);
+  },
+  get lastEventId() {
+    return lastEventId;
+  },
 };
 
 function log(text) {

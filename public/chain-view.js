@@ -27,8 +27,11 @@ export function createChainView(container, symbol) {
   const table = element('table');
   const head = table.createTHead();
   const groups = head.insertRow();
-  groups.append(element('th', { colspan: '4' }, 'Calls'), element('th'),
-    element('th', { colspan: '4' }, 'Puts'));
+  groups.append(
+    element('th', { colspan: '4' }, 'Calls'),
+    element('th'),
+    element('th', { colspan: '4' }, 'Puts'),
+  );
   const names = head.insertRow();
   for (const field of FIELDS) names.append(element('th', {}, LABELS[field]));
   names.append(element('th', {}, 'Strike'));

@@ -45,8 +45,12 @@ async function main(): Promise<void> {
     prefix: config.STREAM_PREFIX,
     ratePerSecond: config.DEMO_RATE,
     market: createMarket({ random: createRandom(config.DEMO_SEED), speed: config.DEMO_SPEED }),
-    onStatus: (status, error) => say(status === 'ok' ? 'publisher writing again'
-      : `publisher cannot write: ${error?.message ?? 'unknown error'}`),
+    onStatus: (status, error) =>
+      say(
+        status === 'ok'
+          ? 'publisher writing again'
+          : `publisher cannot write: ${error?.message ?? 'unknown error'}`,
+      ),
   });
   await publisher.connect();
   publisher.start();
@@ -67,8 +71,10 @@ async function main(): Promise<void> {
     say(`the gateway exited unexpectedly (${code ?? signal}); stopping the demo`);
     void shutdown(1);
   });
-  say(`SPX and QQQ option chains at ${config.DEMO_RATE} updates/s, streams ` +
-    `${config.STREAM_PREFIX}chain-feed and ${config.STREAM_PREFIX}timeseries`);
+  say(
+    `SPX and QQQ option chains at ${config.DEMO_RATE} updates/s, streams ` +
+      `${config.STREAM_PREFIX}chain-feed and ${config.STREAM_PREFIX}timeseries`,
+  );
   say(`open ${gateway.url}/  (Ctrl-C stops everything)`);
 }
 

@@ -17,13 +17,18 @@ async function main(): Promise<void> {
     prefix: config.STREAM_PREFIX,
     ratePerSecond: config.DEMO_RATE,
     market: createMarket({ random: createRandom(config.DEMO_SEED), speed: config.DEMO_SPEED }),
-    onStatus: (status, error) => console.log(JSON.stringify({ publisher: status,
-      error: error?.message })),
+    onStatus: (status, error) =>
+      console.log(JSON.stringify({ publisher: status, error: error?.message })),
   });
   await publisher.connect();
   publisher.start();
-  console.log(JSON.stringify({ publisher: 'started', prefix: config.STREAM_PREFIX,
-    ratePerSecond: config.DEMO_RATE }));
+  console.log(
+    JSON.stringify({
+      publisher: 'started',
+      prefix: config.STREAM_PREFIX,
+      ratePerSecond: config.DEMO_RATE,
+    }),
+  );
   const stop = (): void => void publisher.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

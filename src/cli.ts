@@ -71,8 +71,12 @@ export function formatMarkdown(variables: readonly ConfigVariable[]): string {
     const cells = [`\`${v.name}\``, value, v.accepts, v.description].map(escapeCell);
     return `| ${cells.join(' | ')} |`;
   });
-  return ['| variable | default | accepts | meaning |', '| --- | --- | --- | --- |', ...rows, '']
-    .join('\n');
+  return [
+    '| variable | default | accepts | meaning |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
 }
 
 /** Decides what the command does with its arguments; starting is left to the caller. */

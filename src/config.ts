@@ -29,7 +29,9 @@ const streamList = z
   .pipe(
     z
       .array(
-        z.string().regex(STREAM_NAME, 'stream names match [a-z0-9][a-z0-9._-]{0,63}')
+        z
+          .string()
+          .regex(STREAM_NAME, 'stream names match [a-z0-9][a-z0-9._-]{0,63}')
           .refine((name) => !isReserved(name), 'stream names may not be a control event name'),
       )
       .min(1, 'at least one stream name is needed'),
@@ -63,20 +65,24 @@ export const schema = z
     REDIS_CLUSTER_NODES: z.string().optional().describe('host:port,... of Redis Cluster nodes'),
     STREAM_PREFIX: z.string().default('sse:').describe('prefix of every stream key'),
     STREAMS: streamList.default(['chain-feed', 'timeseries']).describe('readable stream names'),
-    STREAM_EVENTS: nameMap.default(new Map([['chain-feed', 'chain']])).describe(
-      'SSE event name per stream, name:event,...',
-    ),
+    STREAM_EVENTS: nameMap
+      .default(new Map([['chain-feed', 'chain']]))
+      .describe('SSE event name per stream, name:event,...'),
     STREAM_KEYS: nameMap
       .default(new Map([['chain-feed', 'symbol+expiry+strike+right']]))
       .describe('payload fields identifying one instrument, per stream'),
     HEARTBEAT_MS: int(100, 3_600_000).default(15_000).describe('heartbeat interval (ms)'),
     RETRY_MS: int(0, 3_600_000).default(2000).describe('reconnect delay sent to browsers (ms)'),
-    CLIENT_BUFFER_BYTES: int(1024, 1 << 30).default(1_048_576).describe('bytes a client may lag'),
+    CLIENT_BUFFER_BYTES: int(1024, 1 << 30)
+      .default(1_048_576)
+      .describe('bytes a client may lag'),
     SLOW_CLIENT_POLICY: z
       .enum(['disconnect', 'conflate'])
       .default('disconnect')
       .describe('what happens to a client that falls CLIENT_BUFFER_BYTES behind'),
-    MAX_ENTRY_BYTES: int(1, 1 << 30).default(1_048_576).describe('larger entries are skipped'),
+    MAX_ENTRY_BYTES: int(1, 1 << 30)
+      .default(1_048_576)
+      .describe('larger entries are skipped'),
     MAX_CLIENTS: int(0, 10_000_000).default(50_000).describe('clients in total (0 = no limit)'),
     MAX_CLIENTS_PER_KEY: int(0, 10_000_000).default(0).describe('clients per token or IP'),
     CORS_ORIGINS: z.string().transform(list).default(['*']).describe('allowed origins'),

@@ -97,7 +97,9 @@ export async function createGateway(config: Config, log: Logger): Promise<Gatewa
       log,
     },
     cors: createCors(config.corsOrigins),
-    authenticate: authenticator ? (request, url) => authenticator.authenticate(request, url) : undefined,
+    authenticate: authenticator
+      ? (request, url) => authenticator.authenticate(request, url)
+      : undefined,
     health: () => {
       const status = draining ? 'draining' : redisReady() ? 'ok' : 'redis_unavailable';
       return {

@@ -18,12 +18,14 @@ export function createLogger(
   level: LogLevel,
   write: (line: string) => void = (line) => process.stderr.write(line),
 ): Logger {
-  const at = (lineLevel: LogLevel) => (message: string, fields: LogFields = {}) => {
-    if (RANK[lineLevel] < RANK[level]) return;
-    const record: LogFields = { time: new Date().toISOString(), level: lineLevel, msg: message };
-    for (const [key, value] of Object.entries(fields)) record[key] = truncate(value);
-    write(`${JSON.stringify(record)}\n`);
-  };
+  const at =
+    (lineLevel: LogLevel) =>
+    (message: string, fields: LogFields = {}) => {
+      if (RANK[lineLevel] < RANK[level]) return;
+      const record: LogFields = { time: new Date().toISOString(), level: lineLevel, msg: message };
+      for (const [key, value] of Object.entries(fields)) record[key] = truncate(value);
+      write(`${JSON.stringify(record)}\n`);
+    };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 

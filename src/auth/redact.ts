@@ -30,7 +30,10 @@ export function redactUrl(url: string, maxLength = REDACTED_URL_MAX_LENGTH): str
   const base = queryAt === -1 ? withoutFragment : withoutFragment.slice(0, queryAt);
   let redacted = base.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?@]*@/i, '$1[REDACTED]@');
   if (queryAt !== -1) {
-    const params = withoutFragment.slice(queryAt + 1).split('&').map(redactParam);
+    const params = withoutFragment
+      .slice(queryAt + 1)
+      .split('&')
+      .map(redactParam);
     redacted += `?${params.join('&')}`;
   }
   if (redacted.length <= maxLength) return redacted;

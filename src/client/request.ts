@@ -28,8 +28,10 @@ export async function requestHeaders(
 export function heartbeatOf(data: string): number | undefined {
   try {
     const parsed: unknown = JSON.parse(data);
-    const value = typeof parsed === 'object' && parsed !== null && 'heartbeatMs' in parsed
-      ? parsed.heartbeatMs : undefined;
+    const value =
+      typeof parsed === 'object' && parsed !== null && 'heartbeatMs' in parsed
+        ? parsed.heartbeatMs
+        : undefined;
     return typeof value === 'number' && value > 0 ? value : undefined;
   } catch {
     return undefined;

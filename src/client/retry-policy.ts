@@ -67,11 +67,13 @@ const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
 export function fatalError(status: number, body: unknown): GatewayError {
   const error = typeof body === 'object' && body !== null && 'error' in body ? body.error : null;
   const fields = typeof error === 'object' && error !== null ? error : {};
-  const code = 'code' in fields && typeof fields.code === 'string' && fields.code in ERROR_STATUS
-    ? (fields.code as ErrorCode)
-    : (STATUS_CODES[status] ?? 'internal');
-  const message = 'message' in fields && typeof fields.message === 'string'
-    ? fields.message
-    : `The stream was refused with HTTP ${status}; retrying would not help.`;
+  const code =
+    'code' in fields && typeof fields.code === 'string' && fields.code in ERROR_STATUS
+      ? (fields.code as ErrorCode)
+      : (STATUS_CODES[status] ?? 'internal');
+  const message =
+    'message' in fields && typeof fields.message === 'string'
+      ? fields.message
+      : `The stream was refused with HTTP ${status}; retrying would not help.`;
   return new GatewayError(code, message);
 }

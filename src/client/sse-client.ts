@@ -58,18 +58,21 @@ export function createSseClient(options: SseClientOptions): SseClient {
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
 
-  const parser = createSseParser({
-    onRetry: (ms) => (retryMs = ms),
-    onEvent: (event) => {
-      if (state === 'closed') return;
-      lastEventAt = Date.now();
-      if (event.type === 'connected' && options.idleTimeoutMs === undefined) {
-        const heartbeatMs = heartbeatOf(event.data);
-        if (heartbeatMs) idleTimeoutMs = Math.max(1000, heartbeatMs * 3);
-      }
-      options.onEvent?.(event);
+  const parser = createSseParser(
+    {
+      onRetry: (ms) => (retryMs = ms),
+      onEvent: (event) => {
+        if (state === 'closed') return;
+        lastEventAt = Date.now();
+        if (event.type === 'connected' && options.idleTimeoutMs === undefined) {
+          const heartbeatMs = heartbeatOf(event.data);
+          if (heartbeatMs) idleTimeoutMs = Math.max(1000, heartbeatMs * 3);
+        }
+        options.onEvent?.(event);
+      },
     },
-  }, options.lastEventId ?? '');
+    options.lastEventId ?? '',
+  );
 
   const setState = (next: SseClientState, detail: { delayMs?: number } = {}): void => {
     if (state === 'closed' || (next === state && next !== 'reconnecting')) return;
@@ -112,8 +115,12 @@ export function createSseClient(options: SseClientOptions): SseClient {
     }
     if (attempt.signal.aborted) return void response.body?.cancel();
     const h = response.headers;
-    const verdict = classifyResponse(response.status, h.get('content-type'),
-      h.get('retry-after'), Date.now());
+    const verdict = classifyResponse(
+      response.status,
+      h.get('content-type'),
+      h.get('retry-after'),
+      Date.now(),
+    );
     if (verdict.kind === 'fatal') {
       // Only a JSON body can be the gateway's error; anything else might never end.
       const json = h.get('content-type')?.includes('json') ?? false;

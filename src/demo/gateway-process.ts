@@ -33,8 +33,10 @@ export function bunBinary(): string {
 /** Spawns the gateway and resolves once `/health` answers 200. */
 export async function startGateway(options: GatewayOptions): Promise<GatewayProcess> {
   if (!existsSync(GATEWAY_ENTRY)) {
-    throw new GatewayError('invalid_config', `The gateway entry point ${GATEWAY_ENTRY} ` +
-      'does not exist yet; update this checkout.');
+    throw new GatewayError(
+      'invalid_config',
+      `The gateway entry point ${GATEWAY_ENTRY} ` + 'does not exist yet; update this checkout.',
+    );
   }
   const host = options.host ?? '127.0.0.1';
   const child = spawnChild(bunBinary(), [GATEWAY_ENTRY], {
@@ -48,15 +50,24 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayProc
   const stop = (graceMs?: number, signal?: NodeJS.Signals): Promise<void> =>
     stopChild(child, graceMs, signal);
   try {
-    await waitFor('the gateway to answer /health with 200', async () => {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        throw new GatewayError('internal', `The gateway exited early (${child.exitCode ??
-          child.signalCode}); see its output above.`);
-      }
-      const health = await fetch(`${url}/health`).catch(() => undefined);
-      await health?.body?.cancel();
-      return health?.status === 200;
-    }, options.readyTimeoutMs ?? 20_000, 100);
+    await waitFor(
+      'the gateway to answer /health with 200',
+      async () => {
+        if (child.exitCode !== null || child.signalCode !== null) {
+          throw new GatewayError(
+            'internal',
+            `The gateway exited early (${
+              child.exitCode ?? child.signalCode
+            }); see its output above.`,
+          );
+        }
+        const health = await fetch(`${url}/health`).catch(() => undefined);
+        await health?.body?.cancel();
+        return health?.status === 200;
+      },
+      options.readyTimeoutMs ?? 20_000,
+      100,
+    );
   } catch (error) {
     await stop();
     throw error;

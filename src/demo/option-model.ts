@@ -127,9 +127,19 @@ export function createMarket(options: MarketOptions): Market {
       const ask = Math.max(round(value.price + half, spec.tick), round(bid + spec.tick, spec.tick));
       s.seq += 1;
       return {
-        symbol: spec.symbol, expiry, strike, right, bid, ask,
-        iv: round(iv, 0.0001), delta: round(value.delta, 0.0001), gamma: round(value.gamma, 1e-6),
-        theta: round(value.theta, 0.0001), vega: round(value.vega, 0.0001), ts: nowMs, seq: s.seq,
+        symbol: spec.symbol,
+        expiry,
+        strike,
+        right,
+        bid,
+        ask,
+        iv: round(iv, 0.0001),
+        delta: round(value.delta, 0.0001),
+        gamma: round(value.gamma, 1e-6),
+        theta: round(value.theta, 0.0001),
+        vega: round(value.vega, 0.0001),
+        ts: nowMs,
+        seq: s.seq,
       };
     },
     spotPoint(symbol, nowMs) {

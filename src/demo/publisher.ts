@@ -73,8 +73,12 @@ export function createPublisher(options: PublisherOptions): Publisher {
     const results = (await pipeline.exec()) ?? [];
     const failed = results.find(([error]) => error !== null);
     if (failed) {
-      throw new GatewayError('redis_unavailable', 'The demo publisher could not write to Redis; ' +
-        'check that REDIS_URL points at a running server.', { cause: failed[0] });
+      throw new GatewayError(
+        'redis_unavailable',
+        'The demo publisher could not write to Redis; ' +
+          'check that REDIS_URL points at a running server.',
+        { cause: failed[0] },
+      );
     }
     counts.chain += chainCount;
     if (spotsDue) counts.timeseries += market.symbols.length;
@@ -123,6 +127,9 @@ export function createPublisher(options: PublisherOptions): Publisher {
 
 function toGatewayError(error: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
-  return new GatewayError('redis_unavailable', 'The demo publisher cannot reach Redis; ' +
-    'check that REDIS_URL points at a running server.', { cause: error });
+  return new GatewayError(
+    'redis_unavailable',
+    'The demo publisher cannot reach Redis; ' + 'check that REDIS_URL points at a running server.',
+    { cause: error },
+  );
 }

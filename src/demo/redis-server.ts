@@ -35,8 +35,11 @@ export function findRedisServer(): string | undefined {
 export async function startRedisServer(options: { timeoutMs?: number } = {}): Promise<RedisServer> {
   const binary = findRedisServer();
   if (!binary) {
-    throw new GatewayError('invalid_config', 'redis-server is not installed: install it ' +
-      '(apt-get install redis-server) or set REDIS_URL to a Redis you may write to.');
+    throw new GatewayError(
+      'invalid_config',
+      'redis-server is not installed: install it ' +
+        '(apt-get install redis-server) or set REDIS_URL to a Redis you may write to.',
+    );
   }
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -56,15 +59,29 @@ async function startOnce(binary: string, port: number, timeoutMs: number): Promi
   const log: string[] = [];
   let ready: () => void = () => {};
   const readyLine = new Promise<void>((resolve) => (ready = resolve));
-  const child = spawnChild(binary, [
-    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-    '--dir', dir, '--daemonize', 'no',
-  ], {
-    onLine: (line) => {
-      if (log.length < 50) log.push(line);
-      if (line.includes('Ready to accept connections')) ready();
+  const child = spawnChild(
+    binary,
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      '--daemonize',
+      'no',
+    ],
+    {
+      onLine: (line) => {
+        if (log.length < 50) log.push(line);
+        if (line.includes('Ready to accept connections')) ready();
+      },
     },
-  });
+  );
   const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
   let timer: ReturnType<typeof setTimeout> | undefined;
   const outcome = await Promise.race([
@@ -76,8 +93,10 @@ async function startOnce(binary: string, port: number, timeoutMs: number): Promi
   if (outcome !== 'ready') {
     await stopChild(child);
     cleanup();
-    throw new GatewayError('internal', `redis-server on port ${port} ${outcome}: ` +
-      log.slice(-3).join(' | '));
+    throw new GatewayError(
+      'internal',
+      `redis-server on port ${port} ${outcome}: ` + log.slice(-3).join(' | '),
+    );
   }
   return {
     url: `redis://127.0.0.1:${port}`,

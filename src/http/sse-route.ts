@@ -13,7 +13,6 @@ import { encodeFrame } from '../sse/frame.ts';
 import { SSE_HEADERS } from '../sse/headers.ts';
 import type { SseQuery } from './query.ts';
 
-
 export type SseRouteDeps = {
   config: Config;
   hub: Broadcaster;
@@ -53,16 +52,22 @@ export function openStream(
   const { streams } = access;
   const symbols = access.symbols ?? null;
 
+  // Hono answers HEAD by running this GET handler and dropping the body, so a client opened
+  // here would never be read or cancelled and would hold its slot for good.
+  if (c.req.method === 'HEAD') return c.body(null, 200, SSE_HEADERS);
+
   // 429 / 503: limits.
   const limitKey = principal?.key ?? `ip:${c.env?.remoteAddress ?? 'unknown'}`;
   admission.admit(limitKey, hub.clients.size);
 
-  const subscription = createSubscription({
-    streams,
-    symbols,
-    where: query.where ?? null,
-    maxRate: query.maxRate ?? null,
-  });
+  const subscription = hub.intern(
+    createSubscription({
+      streams,
+      symbols,
+      where: query.where ?? null,
+      maxRate: query.maxRate ?? null,
+    }),
+  );
   const connected = encodeFrame({
     retry: jitter(config.retryMs),
     event: 'connected',
@@ -95,9 +100,9 @@ export function openStream(
 
   if (deps.isDraining()) {
     client.close('shutdown', encoder.encode(encodeFrame({ event: 'shutdown', data: '{}' })));
-  } else if (start === undefined && query.snapshot && !hub.isStarted) {
+  } else if (start === undefined && query.snapshot && !hub.readiness.isDone) {
     // The snapshot cache is refilled from Redis at start-up; wait for it, not serve it empty.
-    hub.started.then(() => hub.attach(client, true));
+    hub.readiness.done.then(() => hub.attach(client, true));
   } else if (start === undefined) {
     hub.attach(client, query.snapshot === true);
   } else {

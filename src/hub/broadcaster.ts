@@ -4,22 +4,13 @@ import { type StreamId, ZERO_ID, compareIds } from '../redis/stream-id.ts';
 import { formatCursor } from '../sse/cursor.ts';
 import { encodeEntryBody, encodeFrame } from '../sse/frame.ts';
 import type { Client } from './client.ts';
+import { Conflation } from './conflation.ts';
+import { encodeEntries } from './entry-frames.ts';
+import { type Group, createGroup } from './group.ts';
 import { instrumentKey } from './instrument.ts';
 import { LastValues } from './last-values.ts';
-import { RateGate } from './rate-gate.ts';
+import { Readiness } from './readiness.ts';
 import { type Subscription, matches } from './subscription.ts';
-
-type Group = {
-  subscription: Subscription;
-  clients: Set<Client>;
-  /** Frames of the batch being published, flushed once per batch. */
-  pending: string;
-  /** How many entry events `pending` holds. */
-  pendingEvents: number;
-  /** The batch's entries, kept only when slow clients are conflated. */
-  entries: Entry[];
-  gate: RateGate | null;
-};
 
 export type BroadcasterOptions = {
   streams: readonly string[];
@@ -67,10 +58,9 @@ export class Broadcaster {
     conflatedEntries: 0,
   };
 
-  /** Resolves once the reader has taken its start positions (and refilled snapshots). */
-  readonly started: Promise<void>;
-  isStarted = false;
-  private markStarted: () => void = () => {};
+  /** Whether the readers have taken their start positions (and refilled snapshots). */
+  readonly readiness = new Readiness();
+  private readonly conflation: Conflation;
   private readonly groups = new Map<string, Group>();
   private readonly groupsByStream = new Map<string, Group[]>();
   private readonly gated = new Set<Group>();
@@ -80,35 +70,28 @@ export class Broadcaster {
   constructor(options: BroadcasterOptions) {
     this.options = options;
     this.lastValues = new LastValues(options.keyFields, options.snapshotKeys);
-    this.started = new Promise((resolve) => {
-      this.markStarted = resolve;
-    });
+    this.conflation = new Conflation(this.keyOf, this.stats);
     for (const stream of options.streams) {
       this.positions.set(stream, ZERO_ID);
       this.groupsByStream.set(stream, []);
     }
   }
 
-  private startsPending = 1;
-
-  /** How many readers must call start() before the hub counts as started (default 1). */
-  expectStarts(readers: number): void {
-    this.startsPending = readers;
-  }
-
   /** Called by each reader after its first sync with Redis. */
   start(): void {
-    if (--this.startsPending > 0) return;
-    this.isStarted = true;
-    this.markStarted();
+    this.readiness.report();
   }
 
   eventNameOf(stream: string): string {
     return this.options.eventNames.get(stream) ?? stream;
   }
 
-  keyOf = (entry: Entry): string =>
-    instrumentKey(entry, this.options.keyFields.get(entry.stream));
+  keyOf = (entry: Entry): string => instrumentKey(entry, this.options.keyFields.get(entry.stream));
+
+  /** The subscription object already in use for the same key, so its clients share one. */
+  intern(subscription: Subscription): Subscription {
+    return this.groups.get(subscription.key)?.subscription ?? subscription;
+  }
 
   /** Counts a client as open (heartbeats, /health) before it is live. */
   register(client: Client): void {
@@ -126,18 +109,10 @@ export class Broadcaster {
     if (snapshot) this.sendSnapshot(client);
     let group = this.groups.get(subscription.key);
     if (group === undefined) {
-      const gate = subscription.maxRate === null ? null : new RateGate(subscription.maxRate, this.keyOf);
-      group = {
-        subscription,
-        clients: new Set(),
-        pending: '',
-        pendingEvents: 0,
-        entries: [],
-        gate,
-      };
+      group = createGroup(subscription, this.keyOf);
       this.groups.set(subscription.key, group);
       for (const stream of subscription.streams) this.groupsByStream.get(stream)?.push(group);
-      if (gate !== null) this.startRateTimer(group);
+      if (group.gate !== null) this.startRateTimer(group);
     }
     group.clients.add(client);
     client.live = true;
@@ -213,27 +188,16 @@ export class Broadcaster {
     this.sendControl('gap', gap, stream);
   }
 
-  /** Encodes entries for one subscription, with their cursors as of now. */
+  /** Entry frames for one subscription, with cursors as of the live position. */
   encodeEntries(subscription: Subscription, entries: readonly Entry[]): string {
-    let frames = '';
-    for (const entry of entries) {
-      const id =
-        subscription.streams.length === 1
-          ? entry.id
-          : formatCursor(subscription.streams, new Map(this.positions).set(entry.stream, entry.id));
-      frames += `id: ${id}\n${encodeEntryBody(this.eventNameOf(entry.stream), entry.payload as string)}`;
-    }
-    return frames;
+    return encodeEntries(subscription, entries, this.positions, (s) => this.eventNameOf(s));
   }
 
   /** A conflated client has room again: send it the newest of what it missed. */
   catchUpConflated = (client: Client): void => {
-    const behind = client.behind;
-    if (behind === null || behind.size === 0 || client.closed) return;
-    const entries = [...behind.values()].sort((a, b) => compareIds(a.id, b.id));
-    const bytes = encoder.encode(this.encodeEntries(client.subscription, entries));
-    client.behind = null;
-    if (client.offer(bytes) === 'full') client.behind = new Map(entries.map((e) => [this.keyOf(e), e]));
+    this.conflation.catchUp(client, (entries) =>
+      encoder.encode(this.encodeEntries(client.subscription, entries)),
+    );
   };
 
   private flush(group: Group): void {
@@ -243,7 +207,7 @@ export class Broadcaster {
     group.pendingEvents = 0;
     for (const client of group.clients) {
       if (client.behind !== null) {
-        this.conflate(client, group.entries);
+        this.conflation.hold(client, group.entries);
         continue;
       }
       const result = client.offer(bytes);
@@ -253,9 +217,7 @@ export class Broadcaster {
         this.stats.bytesQueued += bytes.byteLength;
       } else if (result === 'full') {
         if (this.options.slowClientPolicy === 'conflate') {
-          client.behind = new Map();
-          this.stats.conflatedClients++;
-          this.conflate(client, group.entries);
+          this.conflation.begin(client, group.entries);
         } else {
           this.stats.slowDisconnects++;
           client.close('slow');
@@ -265,19 +227,10 @@ export class Broadcaster {
     group.entries = [];
   }
 
-  private conflate(client: Client, entries: readonly Entry[]): void {
-    const behind = client.behind as Map<string, Entry>;
-    for (const entry of entries) {
-      const key = this.keyOf(entry);
-      if (behind.has(key)) this.stats.conflatedEntries++;
-      behind.delete(key);
-      behind.set(key, entry);
-    }
-  }
-
   private sendSnapshot(client: Client): void {
     const entries = this.lastValues.snapshot(client.subscription);
-    if (entries.length > 0) client.push(encoder.encode(this.encodeEntries(client.subscription, entries)));
+    if (entries.length === 0) return;
+    client.push(encoder.encode(this.encodeEntries(client.subscription, entries)));
   }
 
   private startRateTimer(group: Group): void {

@@ -23,14 +23,31 @@ export type ClientOptions = {
 /** What became of bytes offered to a client. */
 export type Offer = 'queued' | 'full' | 'closed';
 
-export class Client {
+/** One strategy object per budget, shared by every client: no closure per connection. */
+const strategies = new Map<number, QueuingStrategy<Uint8Array>>();
+const byteSize = (chunk: Uint8Array | undefined) => chunk?.byteLength ?? 0;
+
+function strategyFor(bufferBytes: number): QueuingStrategy<Uint8Array> {
+  let strategy = strategies.get(bufferBytes);
+  if (strategy === undefined) {
+    strategy = { highWaterMark: bufferBytes, size: byteSize };
+    strategies.set(bufferBytes, strategy);
+  }
+  return strategy;
+}
+
+/**
+ * The client is itself the stream's underlying source (start, pull, cancel), so an idle
+ * connection costs one object and its stream rather than a set of closures.
+ */
+export class Client implements UnderlyingDefaultSource<Uint8Array> {
   readonly id: number;
   readonly subscription: Subscription;
   readonly limitKey: string;
   readonly stream: ReadableStream<Uint8Array>;
   readonly connectedAt = Date.now();
   readonly expiresAtMs: number | undefined;
-  lastWriteAt = Date.now();
+  lastWriteAt = this.connectedAt;
   closed = false;
   /** Set when the client is attached to live broadcasts (after any replay). */
   live = false;
@@ -42,8 +59,10 @@ export class Client {
 
   private controller!: ReadableStreamDefaultController<Uint8Array>;
   private readonly bufferBytes: number;
-  private readonly options: ClientOptions;
-  private roomWaiters: Array<() => void> = [];
+  private readonly onClose: ClientOptions['onClose'];
+  private readonly onRoom: ClientOptions['onRoom'];
+  private firstFrame: Uint8Array | undefined;
+  private roomWaiters: Array<() => void> | null = null;
 
   constructor(options: ClientOptions) {
     this.id = options.id;
@@ -51,21 +70,28 @@ export class Client {
     this.limitKey = options.limitKey;
     this.expiresAtMs = options.expiresAtMs;
     this.bufferBytes = options.bufferBytes;
-    this.options = options;
-    this.stream = new ReadableStream<Uint8Array>(
-      {
-        start: (controller) => {
-          this.controller = controller;
-          controller.enqueue(options.firstFrame);
-        },
-        pull: () => {
-          this.wakeRoomWaiters();
-          if (this.behind !== null) this.options.onRoom?.(this);
-        },
-        cancel: () => this.close('client_gone'),
-      },
-      { highWaterMark: options.bufferBytes, size: (chunk) => chunk?.byteLength ?? 0 },
-    );
+    this.onClose = options.onClose;
+    this.onRoom = options.onRoom;
+    this.firstFrame = options.firstFrame;
+    this.stream = new ReadableStream<Uint8Array>(this, strategyFor(options.bufferBytes));
+  }
+
+  /** Underlying source: enqueues the first frame synchronously (see TRAPS: node-server). */
+  start(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    this.controller = controller;
+    if (this.firstFrame !== undefined) controller.enqueue(this.firstFrame);
+    this.firstFrame = undefined;
+  }
+
+  /** Underlying source: the runtime took bytes, so the queue has room again. */
+  pull(): void {
+    this.wakeRoomWaiters();
+    if (this.behind !== null) this.onRoom?.(this);
+  }
+
+  /** Underlying source: the runtime saw the client go. */
+  cancel(): void {
+    this.close('client_gone');
   }
 
   /** Bytes waiting in this client's queue (not yet taken by the runtime's socket writer). */
@@ -101,7 +127,10 @@ export class Client {
   /** Resolves once the queue has room again (or the client closed): used by replays. */
   waitForRoom(): Promise<void> {
     if (this.closed || (this.controller.desiredSize ?? 0) > 0) return Promise.resolve();
-    return new Promise((resolve) => this.roomWaiters.push(resolve));
+    return new Promise((resolve) => {
+      this.roomWaiters ??= [];
+      this.roomWaiters.push(resolve);
+    });
   }
 
   /**
@@ -125,13 +154,13 @@ export class Client {
     }
     this.behind = null;
     this.wakeRoomWaiters();
-    this.options.onClose(this, reason);
+    this.onClose(this, reason);
   }
 
   private wakeRoomWaiters(): void {
     const waiters = this.roomWaiters;
-    if (waiters.length === 0) return;
-    this.roomWaiters = [];
+    if (waiters === null) return;
+    this.roomWaiters = null;
     for (const wake of waiters) wake();
   }
 }

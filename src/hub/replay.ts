@@ -120,7 +120,8 @@ async function replayPage(
     if (!matches(subscription, entry)) continue;
     const id =
       subscription.streams.length === 1 ? entry.id : formatCursor(subscription.streams, positions);
-    frames += `id: ${id}\n${encodeEntryBody(deps.hub.eventNameOf(stream), entry.payload as string)}`;
+    const body = encodeEntryBody(deps.hub.eventNameOf(stream), entry.payload as string);
+    frames += `id: ${id}\n${body}`;
     if (frames.length >= CHUNK_CHARS) {
       // Large entries: hand over in chunks, at the client's pace, so memory stays bounded.
       client.push(encoder.encode(frames));

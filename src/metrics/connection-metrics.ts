@@ -63,6 +63,7 @@ export function createConnectionMetrics(
   return {
     observe: async (c, next) => {
       await next();
+      if (c.req.method === 'HEAD') return; // answered without opening a stream
       const { pathname, search } = new URL(c.req.url);
       const url = redactUrl(pathname + search);
       if (c.res.status === 200 && c.error === undefined) {

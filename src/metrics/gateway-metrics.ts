@@ -54,8 +54,11 @@ export function createGatewayMetrics(
     labelNames: ['version', 'runtime', 'runtime_version'],
     registers: [registry],
   }).set({ version: packageVersion(), runtime, runtime_version: runtimeVersion }, 1);
-  gauge(registry, 'sse_gateway_connections', 'Open event streams, live or replaying', () =>
-    hub.clients.size,
+  gauge(
+    registry,
+    'sse_gateway_connections',
+    'Open event streams, live or replaying',
+    () => hub.clients.size,
   );
   new Gauge({
     name: 'sse_gateway_clients',

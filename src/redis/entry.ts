@@ -71,5 +71,12 @@ export function upperAscii(text: string): string {
 }
 
 function skipped(stream: string, id: StreamId, reason: SkipReason): Entry {
-  return { stream, id, payload: undefined, skipReason: reason, symbol: undefined, value: undefined };
+  return {
+    stream,
+    id,
+    payload: undefined,
+    skipReason: reason,
+    symbol: undefined,
+    value: undefined,
+  };
 }

@@ -31,7 +31,13 @@ export async function readLatest(
   range: { upTo: StreamId; count: number },
   maxEntryBytes: number,
 ): Promise<Entry[]> {
-  const reply = (await redis.xrevrangeBuffer(key, range.upTo, '-', 'COUNT', range.count)) as XRangeReply;
+  const reply = (await redis.xrevrangeBuffer(
+    key,
+    range.upTo,
+    '-',
+    'COUNT',
+    range.count,
+  )) as XRangeReply;
   return reply
     .reverse()
     .map(([id, fields]) => parseEntry(stream, id.toString(), fields, maxEntryBytes));

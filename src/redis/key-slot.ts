@@ -19,6 +19,7 @@ export function keySlot(key: string): number {
     if (close > open + 1) bytes = bytes.subarray(open + 1, close);
   }
   let crc = 0;
-  for (const byte of bytes) crc = ((crc << 8) ^ (TABLE[((crc >> 8) ^ byte) & 0xff] as number)) & 0xffff;
+  for (const byte of bytes)
+    crc = ((crc << 8) ^ (TABLE[((crc >> 8) ^ byte) & 0xff] as number)) & 0xffff;
   return crc % 16384;
 }

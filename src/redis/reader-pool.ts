@@ -31,7 +31,7 @@ export type ReaderPoolDeps = {
 export function createReaderPool(config: Config, deps: ReaderPoolDeps): ReaderPool {
   const clustered = config.redisClusterNodes.length > 0;
   const groups = clustered ? bySlot(config.streams, deps.keyOf) : [config.streams];
-  deps.hub.expectStarts(groups.length);
+  deps.hub.readiness.expect(groups.length);
   const connections: RedisClient[] = [];
   const readers = groups.map((streams) => {
     const redis = createRedis(config, 'reader');

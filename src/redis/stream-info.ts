@@ -13,7 +13,10 @@ export type StreamBounds = {
 };
 
 /** The stream's bounds, or undefined when the key does not exist. */
-export async function readBounds(redis: RedisClient, key: string): Promise<StreamBounds | undefined> {
+export async function readBounds(
+  redis: RedisClient,
+  key: string,
+): Promise<StreamBounds | undefined> {
   let reply: unknown[];
   try {
     reply = (await redis.call('XINFO', 'STREAM', key)) as unknown[];

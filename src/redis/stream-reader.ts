@@ -1,11 +1,12 @@
 /** The one Redis reader: XREAD BLOCK over every stream, always from the last IDs it handed out. */
 import type { RedisClient } from './connection.ts';
 import type { Broadcaster } from '../hub/broadcaster.ts';
+import type { Client } from '../hub/client.ts';
 import type { Logger } from '../log.ts';
 import { type Entry, parseEntry } from './entry.ts';
 import { readLatest } from './history.ts';
-import { readBounds, wasRecreated } from './stream-info.ts';
-import { ZERO_ID } from './stream-id.ts';
+import { type StreamBounds, readBounds, wasRecreated, wasTrimmedAfter } from './stream-info.ts';
+import { type StreamId, ZERO_ID, compareIds, idAtTime, previousId } from './stream-id.ts';
 
 export type ReaderState = 'starting' | 'ready' | 'down' | 'stopped';
 
@@ -154,29 +155,54 @@ export class StreamReader {
   private async sync(): Promise<void> {
     const { redis, streams, keyOf, hub, log } = this.options;
     const bounds = await Promise.all(streams.map((stream) => readBounds(redis, keyOf(stream))));
-    if (!this.started) {
-      await this.refillSnapshots(bounds.map((info) => info?.lastGeneratedId));
-    }
+    const starts = this.started ? [] : startPositions(bounds, hub.clients);
+    if (!this.started) await this.refillSnapshots(starts);
     streams.forEach((stream, index) => {
       const info = bounds[index];
       if (!this.started) {
-        hub.positions.set(stream, info?.lastGeneratedId ?? ZERO_ID);
+        hub.positions.set(stream, starts[index] ?? ZERO_ID);
         return;
       }
       const position = hub.positions.get(stream) ?? ZERO_ID;
-      if (!wasRecreated(position, info)) return;
-      log.warn('stream was recreated; resetting its position', { stream, position });
-      hub.resetStream(stream, ZERO_ID, {
-        stream,
-        reason: 'recreated',
-        requested: position,
-        resumedFrom: info?.firstEntryId ?? null,
-        missed: null,
-      });
+      if (wasRecreated(position, info)) {
+        log.warn('stream was recreated; resetting its position', { stream, position });
+        hub.resetStream(stream, ZERO_ID, {
+          stream,
+          reason: 'recreated',
+          requested: position,
+          resumedFrom: info?.firstEntryId ?? null,
+          missed: null,
+        });
+      } else if (position !== ZERO_ID && wasTrimmedAfter(position, info)) {
+        this.announceTrim(stream, position, info as StreamBounds);
+      }
     });
     this.synced = true;
     if (!this.started) hub.start();
     this.started = true;
+  }
+
+  /**
+   * Entries after our position were trimmed (MAXLEN) before we read them, e.g. while the
+   * connection was down: XREAD would carry on from the oldest survivor as if nothing was
+   * missing, so live clients are told with a `trimmed` gap first. An emptied stream moves the
+   * position to its end, so the next idle check does not announce the same loss again.
+   */
+  private announceTrim(stream: string, position: StreamId, info: StreamBounds): void {
+    const { hub, log } = this.options;
+    log.warn('entries were trimmed before the reader got to them', { stream, position });
+    hub.sendControl(
+      'gap',
+      {
+        stream,
+        reason: 'trimmed',
+        requested: position,
+        resumedFrom: info.firstEntryId ?? null,
+        missed: null,
+      },
+      stream,
+    );
+    if (info.firstEntryId === undefined) hub.positions.set(stream, info.lastGeneratedId);
   }
 
   /** Reads the newest entries of each stream into the snapshot cache, before going live. */
@@ -209,6 +235,26 @@ export class StreamReader {
     this.state = state;
     this.options.onStateChange?.(state);
   }
+}
+
+/**
+ * Where reading starts, per stream (undefined where the stream does not exist yet): after the
+ * last entry, unless clients connected before this first sync (Redis was down or slow at
+ * start). They were sent `connected` and are owed every entry written since, so reading
+ * starts just before the first one's connection time instead.
+ */
+function startPositions(
+  bounds: ReadonlyArray<StreamBounds | undefined>,
+  clients: Iterable<Client>,
+): Array<StreamId | undefined> {
+  let firstClientAt = Number.POSITIVE_INFINITY;
+  for (const client of clients) firstClientAt = Math.min(firstClientAt, client.connectedAt);
+  const before = Number.isFinite(firstClientAt) ? previousId(idAtTime(firstClientAt)) : undefined;
+  return bounds.map((info) => {
+    if (info === undefined) return undefined;
+    const last = info.lastGeneratedId;
+    return before !== undefined && compareIds(before, last) < 0 ? before : last;
+  });
 }
 
 function delay(ms: number): Promise<void> {

@@ -18,7 +18,10 @@ const server = Bun.serve({
 });
 
 const scheme = tls ? 'https' : 'http';
-log.info('listening', { url: `${scheme}://${config.host}:${server.port}`, runtime: `bun ${Bun.version}` });
+log.info('listening', {
+  url: `${scheme}://${config.host}:${server.port}`,
+  runtime: `bun ${Bun.version}`,
+});
 onShutdown(started, async (graceMs) => {
   const force = setTimeout(() => server.stop(true), graceMs);
   await server.stop();

@@ -25,10 +25,7 @@ export async function prepare(): Promise<Started> {
  * SHUTDOWN_TIMEOUT_MS, exit 0. The server is stopped after the client streams end, because
  * a server waits for open responses and an event stream never ends by itself.
  */
-export function onShutdown(
-  started: Started,
-  stopServer: (graceMs: number) => Promise<void>,
-): void {
+export function onShutdown(started: Started, stopServer: (graceMs: number) => Promise<void>): void {
   const { config, log, gateway } = started;
   let shuttingDown = false;
   const shutdown = async (signal: string) => {

@@ -43,7 +43,9 @@ const node = (() => {
 })();
 const skipReason = !existsSync(CHROMIUM)
   ? `${CHROMIUM} is missing (apt-get install chromium, or set CHROMIUM_PATH)`
-  : node === undefined ? 'no Node.js on PATH to drive the browser' : undefined;
+  : node === undefined
+    ? 'no Node.js on PATH to drive the browser'
+    : undefined;
 if (skipReason) console.log(`skipping the browser test: ${skipReason}`);
 
 let redis: RedisServer;
@@ -51,15 +53,22 @@ let publisher: Publisher;
 let gateway: GatewayProcess;
 let port: number;
 const gatewayEnv = (): Record<string, string> => ({
-  REDIS_URL: redis.url, STREAM_PREFIX: 'demo:', STREAMS: 'chain-feed,timeseries',
-  RETRY_MS: '500', HEARTBEAT_MS: '2000', SHUTDOWN_TIMEOUT_MS: '2000', LOG_LEVEL: 'warn',
+  REDIS_URL: redis.url,
+  STREAM_PREFIX: 'demo:',
+  STREAMS: 'chain-feed,timeseries',
+  RETRY_MS: '500',
+  HEARTBEAT_MS: '2000',
+  SHUTDOWN_TIMEOUT_MS: '2000',
+  LOG_LEVEL: 'warn',
 });
 
 describe.skipIf(skipReason !== undefined)('demo page in chromium', () => {
   beforeAll(async () => {
     redis = await startRedisServer();
     publisher = createPublisher({
-      redisUrl: redis.url, prefix: 'demo:', ratePerSecond: 200,
+      redisUrl: redis.url,
+      prefix: 'demo:',
+      ratePerSecond: 200,
       market: createMarket({ random: createRandom(42) }),
     });
     await publisher.connect();
@@ -76,8 +85,11 @@ describe.skipIf(skipReason !== undefined)('demo page in chromium', () => {
 
   test('updates rows live, resumes after restarts losing nothing, filters by symbol', async () => {
     mkdirSync(join(REPO_ROOT, 'test-artifacts'), { recursive: true });
-    const driver = spawn(node!, [join(import.meta.dir, 'drive-demo.mjs'), `${gateway.url}/`,
-      SCREENSHOT, CHROMIUM], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+    const driver = spawn(
+      node!,
+      [join(import.meta.dir, 'drive-demo.mjs'), `${gateway.url}/`, SCREENSHOT, CHROMIUM],
+      { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'] },
+    );
     const lines = createInterface({ input: driver.stdout! })[Symbol.asyncIterator]();
     const reports: Report[] = [];
     const next = async (): Promise<Report> => {
@@ -96,11 +108,18 @@ describe.skipIf(skipReason !== undefined)('demo page in chromium', () => {
 
       // First a deploy (SIGTERM: a `shutdown` event, then the stream ends), then a crash
       // (SIGKILL: the socket just drops). The publisher keeps writing while no gateway runs.
-      for (const [n, signal] of [[1, 'SIGTERM'], [2, 'SIGKILL']] as const) {
+      for (const [n, signal] of [
+        [1, 'SIGTERM'],
+        [2, 'SIGKILL'],
+      ] as const) {
         const written = publisher.counts.chain;
         await gateway.stop(5000, signal);
-        await waitFor('entries written while the gateway is down',
-          () => publisher.counts.chain > written + 50, 5000, 10);
+        await waitFor(
+          'entries written while the gateway is down',
+          () => publisher.counts.chain > written + 50,
+          5000,
+          10,
+        );
         gateway = await startGateway({ port, env: gatewayEnv() });
         driver.stdin!.write('restarted\n');
         const resumed = await next();
@@ -125,8 +144,12 @@ describe.skipIf(skipReason !== undefined)('demo page in chromium', () => {
       expect(await exited(driver)).toBe(0);
     } finally {
       if (driver.exitCode === null) await stopChild(driver);
-      const summary = reports.map(({ phase, at, totals, message }) => ({ phase, at, totals,
-        message }));
+      const summary = reports.map(({ phase, at, totals, message }) => ({
+        phase,
+        at,
+        totals,
+        message,
+      }));
       console.log(`browser driver reported: ${JSON.stringify(summary)}`);
     }
   }, 120_000);

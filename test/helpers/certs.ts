@@ -24,11 +24,23 @@ export function createSelfSignedCert(): TestCert {
   const certFile = join(dir, 'cert.pem');
   const keyFile = join(dir, 'key.pem');
   const args = [
-    'req', '-x509', '-nodes', '-days', '1',
-    '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
-    '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    '-keyout', keyFile, '-out', certFile,
+    'req',
+    '-x509',
+    '-nodes',
+    '-days',
+    '1',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-subj',
+    '/CN=localhost',
+    '-addext',
+    'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    '-keyout',
+    keyFile,
+    '-out',
+    certFile,
   ];
   const run = spawnSync('openssl', args, { encoding: 'utf8', timeout: 20_000 });
   if (run.error !== undefined || run.status !== 0) {

@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 
 export type Instruction = { keyword: string; args: string; stage: number };
 
-/** Instructions in order, continuation lines joined, comments dropped; stage 0 is the first FROM. */
+/** Instructions in order, continuation lines joined, comments dropped; stage 0: first FROM. */
 export function parseDockerfile(text: string): Instruction[] {
   const instructions: Instruction[] = [];
   let stage = -1;

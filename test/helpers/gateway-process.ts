@@ -1,6 +1,6 @@
 /** Runs the real gateway entry point (Bun or Node) as a child process on a free port. */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { freePort, waitUntil } from './ports.ts';
 
@@ -61,10 +61,15 @@ export async function startGateway(
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  // With TLS_CERT_FILE the gateway speaks only HTTPS: probe it so, trusting that certificate.
+  const ca = env.TLS_CERT_FILE === undefined ? undefined : readFileSync(env.TLS_CERT_FILE, 'utf8');
+  const url = `${ca === undefined ? 'http' : 'https'}://127.0.0.1:${port}`;
+  const probe = () => fetch(`${url}/livez`, ca === undefined ? {} : { tls: { ca } });
   try {
-    await waitUntil(async () => (await fetch(`${url}/livez`)).ok, 20_000, `${runtime} gateway`);
+    await waitUntil(async () => (await probe()).ok, 20_000, `${runtime} gateway`);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`gateway did not start: ${String(error)}\n${output}`);

@@ -26,20 +26,45 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
     while (port > 55_000) port = await freePort();
     ports.push(port);
     const args = [
-      '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-      '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`),
-      '--dir', dir,
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      join(dir, `nodes-${port}.conf`),
+      '--dir',
+      dir,
     ];
     children.push(spawn('redis-server', args, { stdio: 'ignore' }));
   }
   for (const port of ports) {
-    await waitUntil(async () => (await run('redis-cli', ['-p', String(port), 'PING'])).stdout.includes('PONG'), 10_000, `node ${port}`);
+    await waitUntil(
+      async () => (await run('redis-cli', ['-p', String(port), 'PING'])).stdout.includes('PONG'),
+      10_000,
+      `node ${port}`,
+    );
   }
   const nodes = ports.map((port) => `127.0.0.1:${port}`);
-  await run('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes']);
+  await run('redis-cli', [
+    '--cluster',
+    'create',
+    ...nodes,
+    '--cluster-replicas',
+    '0',
+    '--cluster-yes',
+  ]);
   for (const port of ports) {
     await waitUntil(
-      async () => (await run('redis-cli', ['-p', String(port), 'CLUSTER', 'INFO'])).stdout.includes('cluster_state:ok'),
+      async () =>
+        (await run('redis-cli', ['-p', String(port), 'CLUSTER', 'INFO'])).stdout.includes(
+          'cluster_state:ok',
+        ),
       20_000,
       `cluster state ok on ${port}`,
     );

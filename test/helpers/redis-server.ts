@@ -1,5 +1,8 @@
 /** Starts a private redis-server on a free port for one test file; never the shared 6379. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort, waitUntil } from './ports.ts';
 
@@ -8,23 +11,41 @@ export type RedisServer = {
   url: string;
   /** A client for the test itself (publishing, trimming, ...). */
   client: Redis;
-  /** Kills the server (SIGKILL: no persistence, like a crash) and waits for it to exit. */
+  /** Kills the server (SIGKILL, like a crash) and waits for it to exit. */
   kill: () => Promise<void>;
-  /** Starts it again on the same port, empty. */
+  /** Starts it again on the same port: empty, or with its data when `persistent`. */
   restart: () => Promise<void>;
   stop: () => Promise<void>;
 };
 
-export async function startRedis(): Promise<RedisServer> {
+export type RedisOptions = {
+  /**
+   * Keep data across kill()/restart() in an append-only file synced on every write, in a
+   * temp directory removed by stop(). Off by default: a restart comes back empty.
+   */
+  persistent?: boolean;
+};
+
+export async function startRedis(options: RedisOptions = {}): Promise<RedisServer> {
   const port = await freePort();
+  const dir = options.persistent ? mkdtempSync(join(tmpdir(), 'sse-gateway-redis-')) : undefined;
+  const persistence =
+    dir === undefined
+      ? ['--appendonly', 'no']
+      : ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir];
   let child: ChildProcess | undefined;
   const launch = async () => {
     child = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence],
       { stdio: 'ignore' },
     );
-    const probe = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => null });
+    const probe = new Redis({
+      host: '127.0.0.1',
+      port,
+      lazyConnect: true,
+      retryStrategy: () => null,
+    });
     probe.on('error', () => {}); // refused until the server is up; that is what we wait for
     await waitUntil(
       async () => {
@@ -38,7 +59,7 @@ export async function startRedis(): Promise<RedisServer> {
   };
   const kill = async () => {
     const running = child;
-    if (running === undefined || running.exitCode !== null) return;
+    if (running === undefined || running.exitCode !== null || running.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       running.once('exit', () => resolve());
       running.kill('SIGKILL');
@@ -46,6 +67,7 @@ export async function startRedis(): Promise<RedisServer> {
   };
   await launch();
   const client = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 3 });
+  client.on('error', () => {}); // refused while a test has killed the server; it reconnects
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
@@ -55,6 +77,7 @@ export async function startRedis(): Promise<RedisServer> {
     stop: async () => {
       client.disconnect();
       await kill();
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

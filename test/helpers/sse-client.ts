@@ -16,7 +16,11 @@ export type SseConnection = {
   /** The raw bytes received, decoded as UTF-8. */
   raw: () => string;
   /** Resolves when at least `count` events matching `filter` arrived. */
-  waitForEvents: (count: number, timeoutMs?: number, filter?: (e: SseEvent) => boolean) => Promise<SseEvent[]>;
+  waitForEvents: (
+    count: number,
+    timeoutMs?: number,
+    filter?: (e: SseEvent) => boolean,
+  ) => Promise<SseEvent[]>;
   waitForComments: (count: number, timeoutMs?: number) => Promise<void>;
   /** Resolves when the server ends the stream. */
   ended: Promise<void>;
@@ -25,7 +29,10 @@ export type SseConnection = {
 
 const CONTROL = new Set(['connected', 'gap', 'expired', 'shutdown']);
 
-export async function openSse(url: string, headers: Record<string, string> = {}): Promise<SseConnection> {
+export async function openSse(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<SseConnection> {
   const abort = new AbortController();
   const response = await fetch(url, {
     headers: { Accept: 'text/event-stream', ...headers },
@@ -37,11 +44,13 @@ export async function openSse(url: string, headers: Record<string, string> = {})
   let raw = '';
   let notify = () => {};
   const parser = createParser({
-    onEvent: (event) => events.push({ type: event.event ?? 'message', data: event.data, id: event.id }),
+    onEvent: (event) =>
+      events.push({ type: event.event ?? 'message', data: event.data, id: event.id }),
     onComment: (comment) => comments.push(comment),
     onRetry: (retry) => retries.push(retry),
   });
-  const isStream = response.ok && response.headers.get('content-type')?.startsWith('text/event-stream');
+  const isStream =
+    response.ok && response.headers.get('content-type')?.startsWith('text/event-stream');
   const body = isStream ? '' : await response.text();
   const ended = (async () => {
     if (!isStream || response.body === null) return;

@@ -37,11 +37,20 @@ describe('gateway on a 3-master Redis Cluster', () => {
     await sse.waitForEvents(1, 5000, (e) => e.type === 'connected');
     for (let seq = 1; seq <= 8; seq++) {
       const stream = STREAMS[seq % STREAMS.length] as string;
-      await cluster.client.xadd(`sse:${stream}`, '*', 'json', JSON.stringify({ seq }), 'symbol', 'SPX');
+      await cluster.client.xadd(
+        `sse:${stream}`,
+        '*',
+        'json',
+        JSON.stringify({ seq }),
+        'symbol',
+        'SPX',
+      );
     }
     const events = await sse.waitForEvents(8);
     sse.close();
-    expect(events.map((e) => JSON.parse(e.data).seq).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(events.map((e) => JSON.parse(e.data).seq).sort((a, b) => a - b)).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8,
+    ]);
     const cursor = events[3]?.id as string;
     expect(cursor.split(';').length).toBe(STREAMS.length);
     const resumed = await openSse(`${gateway.url}/sse?symbols=SPX`, { 'Last-Event-ID': cursor });

@@ -74,7 +74,14 @@ describe('conflating slow clients', () => {
     for (let seq = 1; seq <= ENTRIES; seq += 200) {
       const batch = redis.client.pipeline();
       for (let n = seq; n < seq + 200; n++) {
-        const payload = { symbol: 'CONF', expiry: '2026-12-19', strike: n % STRIKES, right: 'C', seq: n, pad: PAD };
+        const payload = {
+          symbol: 'CONF',
+          expiry: '2026-12-19',
+          strike: n % STRIKES,
+          right: 'C',
+          seq: n,
+          pad: PAD,
+        };
         batch.xadd(CHAIN, '*', 'json', JSON.stringify(payload));
       }
       await batch.exec();
@@ -82,13 +89,19 @@ describe('conflating slow clients', () => {
       await fast.waitForEvents(seq + 199, 20_000);
     }
     slow.socket.resume();
-    const newest = Array.from({ length: STRIKES }, (_, strike) => ENTRIES - ((ENTRIES - strike) % STRIKES));
+    const newest = Array.from(
+      { length: STRIKES },
+      (_, strike) => ENTRIES - ((ENTRIES - strike) % STRIKES),
+    );
     await waitUntil(
       () => newest.every((seq, strike) => slow.latest.get(strike) === seq),
       20_000,
       'the slow client to reach the newest values',
     );
-    console.log(`conflate: published ${ENTRIES}, fast got ${fast.entries().length}, slow got ${slow.received()}`);
+    console.log(
+      `conflate: published ${ENTRIES}, fast got ${fast.entries().length},` +
+        ` slow got ${slow.received()}`,
+    );
     expect(slow.received()).toBeLessThan(ENTRIES); // it was conflated, not sent everything
     expect(slow.socket.destroyed).toBe(false); // and not disconnected
     expect(fast.entries().length).toBe(ENTRIES);

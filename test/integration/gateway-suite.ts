@@ -16,7 +16,8 @@ export function gatewaySuite(runtime: Runtime): void {
     const connect = async (path: string, headers: Record<string, string> = {}) => {
       const connection = await openSse(`${gateway.url}${path}`, headers);
       open.push(connection);
-      if (connection.status === 200) await connection.waitForEvents(1, 5000, (e) => e.type === 'connected');
+      if (connection.status === 200)
+        await connection.waitForEvents(1, 5000, (e) => e.type === 'connected');
       return connection;
     };
 
@@ -135,7 +136,7 @@ export function gatewaySuite(runtime: Runtime): void {
       expect(badCursor.headers.get('content-type')).toStartWith('application/json');
     });
 
-    test('skips entries without json, with invalid json or too large, and keeps going', async () => {
+    test('skips entries without json, with bad json or too large, and keeps going', async () => {
       const a = await connect('/sse/chain-feed');
       const b = await connect('/sse/chain-feed');
       await publish(redis.client, CHAIN, { seq: 1 });

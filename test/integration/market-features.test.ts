@@ -97,7 +97,9 @@ for (const runtime of ['bun', 'node'] as Runtime[]) {
       await Bun.sleep(5);
       await publish(redis.client, CHAIN, quote('SINCE', 1, 2));
       await publish(redis.client, CHAIN, quote('SINCE', 1, 3));
-      const sse = await connect(`/sse/chain-feed?symbols=SINCE&since=${new Date(from).toISOString()}`);
+      const sse = await connect(
+        `/sse/chain-feed?symbols=SINCE&since=${new Date(from).toISOString()}`,
+      );
       await sse.waitForEvents(2);
       await publish(redis.client, CHAIN, quote('SINCE', 1, 4));
       await sse.waitForEvents(3);
@@ -135,7 +137,9 @@ for (const runtime of ['bun', 'node'] as Runtime[]) {
         missed: null,
       });
       expect(gap?.id).toBeUndefined();
-      expect(sse.events.indexOf(gap!)).toBeLessThan(sse.events.findIndex((e) => e.type === 'timeseries'));
+      expect(sse.events.indexOf(gap!)).toBeLessThan(
+        sse.events.findIndex((e) => e.type === 'timeseries'),
+      );
       expect(seqs(sse)).toEqual([6, 7, 8, 9, 10]);
       // Boundary: the cursor's own entry was the last one trimmed. Redis cannot tell us
       // whether anything after it went, so a gap may be announced; the entries are exact.
@@ -149,7 +153,13 @@ for (const runtime of ['bun', 'node'] as Runtime[]) {
     });
 
     test('rejects malformed feature parameters with invalid_query', async () => {
-      for (const query of ['maxRate=0', 'maxRate=abc', 'snapshot=yes', 'since=tomorrow', 'where=x']) {
+      for (const query of [
+        'maxRate=0',
+        'maxRate=abc',
+        'snapshot=yes',
+        'since=tomorrow',
+        'where=x',
+      ]) {
         const response = await fetch(`${gateway.url}/sse/chain-feed?${query}`);
         expect(response.status).toBe(400);
         expect((await response.json()).error.code).toBe('invalid_query');

@@ -95,8 +95,10 @@ for (const runtime of ['bun', 'node'] as const satisfies readonly Runtime[]) {
       await waitUntil(async () => (await scrape()).value('sse_gateway_connections') === 0, 5000);
       const closed = await scrape();
       const gone = { reason: 'client_gone' };
-      expect((closed.value('sse_gateway_disconnects_total', gone) ?? 0) -
-        (before.value('sse_gateway_disconnects_total', gone) ?? 0)).toBe(2);
+      expect(
+        (closed.value('sse_gateway_disconnects_total', gone) ?? 0) -
+          (before.value('sse_gateway_disconnects_total', gone) ?? 0),
+      ).toBe(2);
       expect(closed.value('sse_gateway_clients', { stream: 'chain-feed' })).toBe(0);
     });
 
@@ -128,7 +130,10 @@ for (const runtime of ['bun', 'node'] as const satisfies readonly Runtime[]) {
     });
 
     test('logs one debug line per connect and per disconnect, with the URL redacted', () => {
-      const lines = gateway.output().split('\n').filter((line) => line.startsWith('{'));
+      const lines = gateway
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('{'));
       const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
       const connected = records.filter((r) => r.msg === 'client connected');
       const disconnected = records.filter((r) => r.msg === 'client disconnected');
@@ -152,8 +157,8 @@ for (const runtime of ['bun', 'node'] as const satisfies readonly Runtime[]) {
           const metrics = await scrape();
           return (
             metrics.value('sse_gateway_redis_up') === 1 &&
-            (metrics.value('sse_gateway_redis_reconnects_total', { connection: 'reader' }) ??
-              0) >= 1
+            (metrics.value('sse_gateway_redis_reconnects_total', { connection: 'reader' }) ?? 0) >=
+              1
           );
         },
         15_000,
@@ -161,7 +166,9 @@ for (const runtime of ['bun', 'node'] as const satisfies readonly Runtime[]) {
       );
       const metrics = await scrape();
       const commands = { connection: 'commands' };
-      expect(metrics.value('sse_gateway_redis_reconnects_total', commands)).toBeGreaterThanOrEqual(1);
+      expect(metrics.value('sse_gateway_redis_reconnects_total', commands)).toBeGreaterThanOrEqual(
+        1,
+      );
     });
   });
 }

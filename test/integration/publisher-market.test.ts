@@ -52,7 +52,7 @@ describe('option market', () => {
     }
   });
 
-  test('numbers each symbol\'s updates 1, 2, 3 ... independently', () => {
+  test("numbers each symbol's updates 1, 2, 3 ... independently", () => {
     const market = createMarket({ random: createRandom(3), now: FRIDAY_NOON });
     const last = new Map<string, number>();
     for (let i = 0; i < 500; i++) {

@@ -16,15 +16,27 @@ let gateway: GatewayProcess;
 let port: number;
 let client: SseClient | undefined;
 
-const start = async (): Promise<GatewayProcess> => startGateway({ port, env: {
-  REDIS_URL: redis.url, STREAM_PREFIX: 'e2e:', STREAMS: 'chain-feed,timeseries',
-  RETRY_MS: '200', HEARTBEAT_MS: '1000', LOG_LEVEL: 'warn',
-} });
+const start = async (): Promise<GatewayProcess> =>
+  startGateway({
+    port,
+    env: {
+      REDIS_URL: redis.url,
+      STREAM_PREFIX: 'e2e:',
+      STREAMS: 'chain-feed,timeseries',
+      RETRY_MS: '200',
+      HEARTBEAT_MS: '1000',
+      LOG_LEVEL: 'warn',
+    },
+  });
 
 beforeAll(async () => {
   redis = await startRedisServer();
-  publisher = createPublisher({ redisUrl: redis.url, prefix: 'e2e:', ratePerSecond: 1,
-    market: createMarket({ random: createRandom(9) }) });
+  publisher = createPublisher({
+    redisUrl: redis.url,
+    prefix: 'e2e:',
+    ratePerSecond: 1,
+    market: createMarket({ random: createRandom(9) }),
+  });
   await publisher.connect();
   port = await freePort();
   gateway = await start();
@@ -58,8 +70,12 @@ const expectContiguous = (quotes: Quote[]): void => {
 describe('publisher to typed client through the gateway', () => {
   test('delivers every SPX chain update, and only SPX, in seq order', async () => {
     const events = channel<SseEvent>();
-    client = createSseClient({ url: `${gateway.url}/sse`, streams: ['chain-feed'],
-      symbols: ['spx'], onEvent: events.push });
+    client = createSseClient({
+      url: `${gateway.url}/sse`,
+      streams: ['chain-feed'],
+      symbols: ['spx'],
+      onEvent: events.push,
+    });
     expect((await events.next()).type).toBe('connected');
     for (let i = 0; i < 4; i++) await publisher.publishBatch(100);
     const quotes = await collect(events, 'chain', 150);
@@ -69,8 +85,12 @@ describe('publisher to typed client through the gateway', () => {
 
   test('resumes across a gateway crash with no missing or repeated entry', async () => {
     const events = channel<SseEvent>();
-    client = createSseClient({ url: `${gateway.url}/sse`, streams: ['chain-feed', 'timeseries'],
-      symbols: ['QQQ'], onEvent: events.push });
+    client = createSseClient({
+      url: `${gateway.url}/sse`,
+      streams: ['chain-feed', 'timeseries'],
+      symbols: ['QQQ'],
+      onEvent: events.push,
+    });
     expect((await events.next()).type).toBe('connected');
     await publisher.publishBatch(60);
     const before = await collect(events, 'chain', 20);
@@ -96,7 +116,7 @@ describe('publisher to typed client through the gateway', () => {
   test.each([
     ['an unknown stream', { streams: ['no-such-stream'] }, 'unknown_stream'],
     ['an empty symbol', { streams: ['chain-feed'], symbols: ['SPX', ''] }, 'invalid_query'],
-  ] as const)('stops for good on %s with the gateway\'s error code', async (_what, query, code) => {
+  ] as const)("stops for good on %s with the gateway's error code", async (_what, query, code) => {
     const errors = channel<GatewayError>();
     client = createSseClient({ url: `${gateway.url}/sse`, ...query, onError: errors.push });
     expect((await errors.next()).code).toBe(code);
@@ -113,18 +133,30 @@ describe('typed client on a gateway that requires a token', () => {
   });
 
   test('sends its token as a Bearer header and stops for good on a wrong one', async () => {
-    guarded = await startGateway({ port: await freePort(), env: {
-      REDIS_URL: redis.url, STREAM_PREFIX: 'e2e:', AUTH_TOKENS: TOKEN, LOG_LEVEL: 'warn',
-    } });
+    guarded = await startGateway({
+      port: await freePort(),
+      env: {
+        REDIS_URL: redis.url,
+        STREAM_PREFIX: 'e2e:',
+        AUTH_TOKENS: TOKEN,
+        LOG_LEVEL: 'warn',
+      },
+    });
     const events = channel<SseEvent>();
-    client = createSseClient({ url: `${guarded.url}/sse/chain-feed`, token: () => TOKEN,
-      onEvent: events.push });
+    client = createSseClient({
+      url: `${guarded.url}/sse/chain-feed`,
+      token: () => TOKEN,
+      onEvent: events.push,
+    });
     expect((await events.next()).type).toBe('connected');
     client.close();
 
     const errors = channel<GatewayError>();
-    client = createSseClient({ url: `${guarded.url}/sse/chain-feed`, token: 'not-the-token',
-      onError: errors.push });
+    client = createSseClient({
+      url: `${guarded.url}/sse/chain-feed`,
+      token: 'not-the-token',
+      onError: errors.push,
+    });
     expect((await errors.next()).code).toBe('unauthorized');
     expect(client.state).toBe('closed');
   });

@@ -26,8 +26,11 @@ afterAll(async () => {
 function publisherFor(extra: Partial<PublisherOptions> = {}) {
   const prefix = `t${++prefixCount}:`;
   const publisher = createPublisher({
-    redisUrl: server.url, prefix, ratePerSecond: 100,
-    market: createMarket({ random: createRandom(prefixCount) }), ...extra,
+    redisUrl: server.url,
+    prefix,
+    ratePerSecond: 100,
+    market: createMarket({ random: createRandom(prefixCount) }),
+    ...extra,
   });
   return { prefix, publisher };
 }
@@ -53,15 +56,31 @@ describe('demo publisher', () => {
     expect(written).toHaveLength(40);
     for (const { fields } of written) {
       const payload = JSON.parse(fields.json ?? 'null') as Record<string, unknown>;
-      expect(Object.keys(payload).sort()).toEqual(['ask', 'bid', 'delta', 'expiry', 'gamma', 'iv',
-        'right', 'seq', 'strike', 'symbol', 'theta', 'ts', 'vega'].sort());
+      expect(Object.keys(payload).sort()).toEqual(
+        [
+          'ask',
+          'bid',
+          'delta',
+          'expiry',
+          'gamma',
+          'iv',
+          'right',
+          'seq',
+          'strike',
+          'symbol',
+          'theta',
+          'ts',
+          'vega',
+        ].sort(),
+      );
       expect(fields.symbol).toBe(payload.symbol as string);
       expect(['SPX', 'QQQ']).toContain(fields.symbol ?? 'missing');
       expect(payload.ts as number).toBeGreaterThanOrEqual(before);
       expect(payload.expiry as string).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     }
     expect(await redis.keys(`${prefix}*`)).toEqual(
-      expect.arrayContaining([`${prefix}chain-feed`, `${prefix}timeseries`]));
+      expect.arrayContaining([`${prefix}chain-feed`, `${prefix}timeseries`]),
+    );
     expect(await redis.keys('sse:*')).toEqual([]);
   });
 
@@ -75,12 +94,15 @@ describe('demo publisher', () => {
     await publisher.stop();
     const points = (await entries(`${prefix}timeseries`)).map((e) => JSON.parse(e.fields.json!));
     expect(points.map((p) => [p.symbol, p.seq, p.ts])).toEqual([
-      ['SPX', 1, t0], ['QQQ', 1, t0], ['SPX', 2, t0 + 1000], ['QQQ', 2, t0 + 1000],
+      ['SPX', 1, t0],
+      ['QQQ', 1, t0],
+      ['SPX', 2, t0 + 1000],
+      ['QQQ', 2, t0 + 1000],
     ]);
     expect(publisher.counts).toEqual({ chain: 3, timeseries: 4 });
   });
 
-  test('numbers each symbol\'s chain entries without holes, in stream order', async () => {
+  test("numbers each symbol's chain entries without holes, in stream order", async () => {
     const { prefix, publisher } = publisherFor();
     await publisher.connect();
     for (let i = 0; i < 5; i++) await publisher.publishBatch(200);
@@ -122,10 +144,15 @@ describe('demo publisher', () => {
   test('refuses to start with redis_unavailable when nothing listens at REDIS_URL', async () => {
     const port = await freePort();
     const publisher = createPublisher({
-      redisUrl: `redis://127.0.0.1:${port}`, prefix: 'none:', ratePerSecond: 1,
+      redisUrl: `redis://127.0.0.1:${port}`,
+      prefix: 'none:',
+      ratePerSecond: 1,
       market: createMarket({ random: createRandom(1) }),
     });
-    const failure = await publisher.connect().then(() => undefined, (error: unknown) => error);
+    const failure = await publisher.connect().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(failure).toBeInstanceOf(GatewayError);
     expect((failure as GatewayError).code).toBe('redis_unavailable');
   });

@@ -102,9 +102,13 @@ describe('JWT configuration', () => {
     const weak = { ...rsa1024.publicKey.export({ format: 'jwk' }), kid: 'w' };
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
     const good = { ...ec.export({ format: 'jwk' }), kid: 'k' };
-    const jwksCases = [{}, { keys: [weak, { kty: 'oct', k: 'c2VjcmV0', kid: 'h' }] }, {
-      keys: [good, good],
-    }];
+    const jwksCases = [
+      {},
+      { keys: [weak, { kty: 'oct', k: 'c2VjcmV0', kid: 'h' }] },
+      {
+        keys: [good, good],
+      },
+    ];
     for (const jwks of jwksCases) {
       expect(await codeOf(() => createAuthenticator({ tokens: [], jwks }))).toBe('invalid_config');
     }

@@ -26,7 +26,11 @@ function signJwt(header: Header, payload: object, key: KeyObject | string | null
   const data = Buffer.from(input);
   let signature = '';
   if (header.alg === 'HS256') {
-    signature = b64url(createHmac('sha256', key as string).update(data).digest());
+    signature = b64url(
+      createHmac('sha256', key as string)
+        .update(data)
+        .digest(),
+    );
   }
   if (header.alg === 'RS256') signature = b64url(sign('sha256', data, key as KeyObject));
   if (header.alg === 'ES256') {
@@ -203,10 +207,16 @@ describe('malformed JWTs', () => {
   const cases: [string, string, string][] = [
     ['three parts that are not base64url JSON', 'abc.def.ghi', 'not a well-formed JWT'],
     ['a header that is JSON null', `${b64url('null')}.${p}.${s}`, 'header is invalid'],
-    ['a header with typ other than JWT', `${b64url('{"alg":"HS256","typ":"xml"}')}.${p}.${s}`,
-      'header is not accepted'],
-    ['a payload changed after signing', `${h}.${b64url('{"sub":"admin"}')}.${s}`,
-      'signature is wrong'],
+    [
+      'a header with typ other than JWT',
+      `${b64url('{"alg":"HS256","typ":"xml"}')}.${p}.${s}`,
+      'header is not accepted',
+    ],
+    [
+      'a payload changed after signing',
+      `${h}.${b64url('{"sub":"admin"}')}.${s}`,
+      'signature is wrong',
+    ],
     ['an empty signature', `${h}.${p}.`, 'signature is wrong'],
     ['a signature with padding', `${h}.${p}.${s}=`, 'not a well-formed JWT'],
   ];

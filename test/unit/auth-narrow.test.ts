@@ -46,9 +46,7 @@ describe('narrow', () => {
   });
 
   test('reports a forbidden stream before an unknown one, as the contract orders them', () => {
-    expect(codeOf(() => narrow(limited, ['nope', 'timeseries'], undefined, ALL))).toBe(
-      'forbidden',
-    );
+    expect(codeOf(() => narrow(limited, ['nope', 'timeseries'], undefined, ALL))).toBe('forbidden');
   });
 
   test('reports a forbidden symbol before an unknown stream, as the contract orders them', () => {

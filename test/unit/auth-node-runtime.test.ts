@@ -45,11 +45,11 @@ console.log(JSON.stringify({ runtime, bun: process.versions.bun ?? null, results
 `;
 
 test('verifies HS256, RS256, ES256 and static tokens, and rejects a forgery, on Node', () => {
-  const child = spawnSync(
-    'node',
-    ['--import', 'tsx', '--input-type=module', '--eval', SCRIPT],
-    { cwd: ROOT, encoding: 'utf8', timeout: 20_000 },
-  );
+  const child = spawnSync('node', ['--import', 'tsx', '--input-type=module', '--eval', SCRIPT], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   expect(child.stderr).toBe('');
   const report = JSON.parse(child.stdout) as { runtime: string; bun: string | null };
   expect(report).toEqual({

@@ -8,15 +8,24 @@ describe('redactUrl', () => {
   const cases: [string, string, string][] = [
     ['a token parameter', `/sse?token=${SECRET}&symbols=SPX`, '/sse?token=[REDACTED]&symbols=SPX'],
     ['an access_token parameter', `/sse?access_token=${SECRET}`, '/sse?access_token=[REDACTED]'],
-    ['authorization, jwt and key', `/m?authorization=a&jwt=b&key=c`,
-      '/m?authorization=[REDACTED]&jwt=[REDACTED]&key=[REDACTED]'],
+    [
+      'authorization, jwt and key',
+      `/m?authorization=a&jwt=b&key=c`,
+      '/m?authorization=[REDACTED]&jwt=[REDACTED]&key=[REDACTED]',
+    ],
     ['a parameter name in another case', `/sse?TOKEN=${SECRET}`, '/sse?TOKEN=[REDACTED]'],
     ['a percent-encoded parameter name', `/sse?%74oken=${SECRET}`, '/sse?%74oken=[REDACTED]'],
-    ['a repeated parameter', `/sse?token=a&token=${SECRET}`,
-      '/sse?token=[REDACTED]&token=[REDACTED]'],
+    [
+      'a repeated parameter',
+      `/sse?token=a&token=${SECRET}`,
+      '/sse?token=[REDACTED]&token=[REDACTED]',
+    ],
     ['a parameter without a value', '/sse?token', '/sse?token=[REDACTED]'],
-    ['user info in an absolute URL', `https://u:${SECRET}@gw.test/sse?x=1`,
-      'https://[REDACTED]@gw.test/sse?x=1'],
+    [
+      'user info in an absolute URL',
+      `https://u:${SECRET}@gw.test/sse?x=1`,
+      'https://[REDACTED]@gw.test/sse?x=1',
+    ],
     ['a fragment', `/sse?a=1#token=${SECRET}`, '/sse?a=1'],
   ];
   for (const [name, input, expected] of cases) {

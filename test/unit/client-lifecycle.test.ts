@@ -18,7 +18,9 @@ describe('sse client requests', () => {
   test('asks for its streams and symbols and sends a starting Last-Event-ID', async () => {
     peer = startPeer(() => sse(': hi\n\n'));
     client = createSseClient({
-      url: peer.url, streams: ['chain-feed', 'timeseries'], symbols: ['SPX', 'QQQ'],
+      url: peer.url,
+      streams: ['chain-feed', 'timeseries'],
+      symbols: ['SPX', 'QQQ'],
       lastEventId: 'chain-feed=1-0;timeseries=2-0',
     });
     const seen = await peer.requests.next();
@@ -66,14 +68,19 @@ describe('sse client lifetime', () => {
     const events = channel<SseEvent>();
     const states: SseClientState[] = [];
     client = createSseClient({
-      url: peer.url, onEvent: events.push, onStateChange: (s) => states.push(s),
+      url: peer.url,
+      onEvent: events.push,
+      onStateChange: (s) => states.push(s),
     });
     await events.next();
     const seen = await peer.requests.next();
     client.close();
-    await Promise.race([seen.ended, Bun.sleep(3000).then(() => {
-      throw new Error('the server never saw the client go');
-    })]);
+    await Promise.race([
+      seen.ended,
+      Bun.sleep(3000).then(() => {
+        throw new Error('the server never saw the client go');
+      }),
+    ]);
     expect(client.state).toBe('closed');
     expect(states).toEqual(['open', 'closed']);
     // A reconnect would come after the 10 ms retry time; twenty times that proves none does.

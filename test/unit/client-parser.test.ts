@@ -1,19 +1,26 @@
 // The typed client's event-stream parser and retry policy: the WHATWG rules, table by table.
 import { describe, expect, test } from 'bun:test';
 import { createParser as referenceParser } from 'eventsource-parser';
-import { backoffMs, classifyResponse, fatalError, parseRetryAfter } from
-  '../../src/client/retry-policy.ts';
+import {
+  backoffMs,
+  classifyResponse,
+  fatalError,
+  parseRetryAfter,
+} from '../../src/client/retry-policy.ts';
 import { createSseParser, type SseEvent } from '../../src/client/sse-parser.ts';
 
 type Parsed = { events: SseEvent[]; retries: number[]; comments: string[]; lastEventId: string };
 
 function parse(chunks: readonly string[], lastEventId = ''): Parsed {
   const out: Parsed = { events: [], retries: [], comments: [], lastEventId: '' };
-  const parser = createSseParser({
-    onEvent: (e) => out.events.push(e),
-    onRetry: (ms) => out.retries.push(ms),
-    onComment: (c) => out.comments.push(c),
-  }, lastEventId);
+  const parser = createSseParser(
+    {
+      onEvent: (e) => out.events.push(e),
+      onRetry: (ms) => out.retries.push(ms),
+      onComment: (c) => out.comments.push(c),
+    },
+    lastEventId,
+  );
   for (const chunk of chunks) parser.feed(chunk);
   out.lastEventId = parser.lastEventId;
   return out;
@@ -22,8 +29,11 @@ function parse(chunks: readonly string[], lastEventId = ''): Parsed {
 const ev = (data: string, id = '', type = 'message'): SseEvent => ({ type, data, id });
 
 const cases: [name: string, input: string, events: SseEvent[]][] = [
-  ['a named event with an id', 'id: 1-0\nevent: chain\ndata: {"a":1}\n\n',
-    [ev('{"a":1}', '1-0', 'chain')]],
+  [
+    'a named event with an id',
+    'id: 1-0\nevent: chain\ndata: {"a":1}\n\n',
+    [ev('{"a":1}', '1-0', 'chain')],
+  ],
   ['LF, CR and CRLF line ends', 'data: a\rdata: b\r\ndata: c\n\r\n', [ev('a\nb\nc')]],
   ['a lone CR ending an event', 'data: x\r\r', [ev('x')]],
   ['values with no or two leading spaces', 'data:  two\ndata:none\n\n', [ev(' two\nnone')]],
@@ -33,8 +43,11 @@ const cases: [name: string, input: string, events: SseEvent[]][] = [
   ['unknown fields and a bad retry', 'foo: bar\ndata: z\nretry: soon\n\n', [ev('z')]],
   ['an id containing NUL', 'id: 5\n\nid: 6\0x\ndata: d\n\n', [ev('d', '5')]],
   ['an empty id', 'id: 7\ndata: a\n\nid\ndata: b\n\n', [ev('a', '7'), ev('b', '')]],
-  ['an id, then an event without one', 'id: 8\ndata: a\n\ndata: b\n\n',
-    [ev('a', '8'), ev('b', '8')]],
+  [
+    'an id, then an event without one',
+    'id: 8\ndata: a\n\ndata: b\n\n',
+    [ev('a', '8'), ev('b', '8')],
+  ],
   ['unicode, U+2028 and U+0085', 'data: é\u2028ü\u0085\n\n', [ev('é\u2028ü\u0085')]],
   ['comments', ': heartbeat\n\n:\ndata: q\n\n', [ev('q')]],
 ];
@@ -64,8 +77,9 @@ describe('sse parser', () => {
   });
 
   test('reports valid retry values only', () => {
-    expect(parse(['retry: 1500\nretry: -1\nretry: 2e3\nretry:\nretry: 0\n']).retries)
-      .toEqual([1500, 0]);
+    expect(parse(['retry: 1500\nretry: -1\nretry: 2e3\nretry:\nretry: 0\n']).retries).toEqual([
+      1500, 0,
+    ]);
   });
 
   test('passes comment text without the colon', () => {
@@ -88,10 +102,18 @@ describe('sse parser', () => {
 describe('retry policy', () => {
   const now = Date.parse('2026-12-04T12:00:00Z');
   test.each([
-    [200, 'text/event-stream; charset=utf-8', 'open'], [200, 'text/html', 'fatal'],
-    [204, null, 'done'], [400, 'application/json', 'fatal'], [401, null, 'fatal'],
-    [403, null, 'fatal'], [404, null, 'fatal'], [408, null, 'retry'], [429, null, 'retry'],
-    [500, null, 'retry'], [502, 'text/html', 'retry'], [503, null, 'retry'],
+    [200, 'text/event-stream; charset=utf-8', 'open'],
+    [200, 'text/html', 'fatal'],
+    [204, null, 'done'],
+    [400, 'application/json', 'fatal'],
+    [401, null, 'fatal'],
+    [403, null, 'fatal'],
+    [404, null, 'fatal'],
+    [408, null, 'retry'],
+    [429, null, 'retry'],
+    [500, null, 'retry'],
+    [502, 'text/html', 'retry'],
+    [503, null, 'retry'],
   ] as const)('classifies HTTP %d with %p as %s', (status, type, kind) => {
     expect(classifyResponse(status, type, null, now).kind).toBe(kind);
   });

@@ -21,16 +21,22 @@ function connect(answer: Answer, options: Partial<SseClientOptions> = {}) {
   const events = channel<SseEvent>();
   const errors = channel<GatewayError>();
   client = createSseClient({
-    url: peer.url, onEvent: events.push, onError: errors.push, retryMs: 10_000, ...options,
+    url: peer.url,
+    onEvent: events.push,
+    onError: errors.push,
+    retryMs: 10_000,
+    ...options,
   });
   return { peer, client, events, errors };
 }
 
 describe('sse client reconnects', () => {
   test('resumes with the last id in Last-Event-ID after the stream ends', async () => {
-    const { peer, events } = connect((n) => n === 1
-      ? sse('retry: 20\n\nid: 5-0\nevent: chain\ndata: {"seq":1}\n\n', { end: true })
-      : sse('id: 5-1\nevent: chain\ndata: {"seq":2}\n\n'));
+    const { peer, events } = connect((n) =>
+      n === 1
+        ? sse('retry: 20\n\nid: 5-0\nevent: chain\ndata: {"seq":1}\n\n', { end: true })
+        : sse('id: 5-1\nevent: chain\ndata: {"seq":2}\n\n'),
+    );
     expect(await events.next()).toEqual({ type: 'chain', data: '{"seq":1}', id: '5-0' });
     expect((await peer.requests.next()).headers.get('last-event-id')).toBeNull();
     expect((await peer.requests.next()).headers.get('last-event-id')).toBe('5-0');
@@ -46,10 +52,15 @@ describe('sse client reconnects', () => {
 
   test.each([429, 503])('waits Retry-After on HTTP %d before trying again', async (status) => {
     const states = channel<string>();
-    const { peer } = connect((n) => n === 1
-      ? refuse(status, status === 429 ? 'too_many_connections' : 'at_capacity',
-        { 'retry-after': '1' })
-      : sse(': open\n\n'), { retryMs: 10, onStateChange: (state) => states.push(state) });
+    const { peer } = connect(
+      (n) =>
+        n === 1
+          ? refuse(status, status === 429 ? 'too_many_connections' : 'at_capacity', {
+              'retry-after': '1',
+            })
+          : sse(': open\n\n'),
+      { retryMs: 10, onStateChange: (state) => states.push(state) },
+    );
     const first = await peer.requests.next();
     const second = await peer.requests.next(3000);
     expect(second.at - first.at).toBeGreaterThanOrEqual(950);
@@ -67,7 +78,8 @@ describe('sse client reconnects', () => {
 
   test('reconnects when nothing arrives for three announced heartbeats', async () => {
     const { peer, events } = connect(() =>
-      sse('retry: 10\n\nevent: connected\ndata: {"status":"ok","heartbeatMs":400}\n\n'));
+      sse('retry: 10\n\nevent: connected\ndata: {"status":"ok","heartbeatMs":400}\n\n'),
+    );
     expect((await events.next()).type).toBe('connected');
     const first = await peer.requests.next();
     const second = await peer.requests.next(4000);
@@ -78,7 +90,10 @@ describe('sse client reconnects', () => {
 
 describe('sse client stops', () => {
   test.each([
-    [400, 'invalid_query'], [401, 'unauthorized'], [403, 'forbidden'], [404, 'unknown_stream'],
+    [400, 'invalid_query'],
+    [401, 'unauthorized'],
+    [403, 'forbidden'],
+    [404, 'unknown_stream'],
   ] as const)('stops for good on HTTP %d and reports %s', async (status, code) => {
     const { peer, client, errors } = connect(() => refuse(status, code), { retryMs: 20 });
     expect(await errors.next()).toMatchObject({ code, message: `refused with ${code}` });
@@ -90,9 +105,12 @@ describe('sse client stops', () => {
   });
 
   test('treats a 200 answer that is not an event stream as fatal', async () => {
-    const { errors } = connect(() => new Response('<html></html>', {
-      headers: { 'content-type': 'text/html' },
-    }));
+    const { errors } = connect(
+      () =>
+        new Response('<html></html>', {
+          headers: { 'content-type': 'text/html' },
+        }),
+    );
     expect((await errors.next()).message).toContain('HTTP 200');
   });
 

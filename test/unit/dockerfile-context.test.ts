@@ -58,7 +58,8 @@ describe('the image contents without Docker', () => {
   });
 
   test('reports unhealthy when nothing listens on the port', () => {
-    expect(spawnSync(BUN, ['bin/healthcheck.ts'], { cwd: app, env: { ...env, PORT: '1' } }).status)
-      .toBe(1);
+    expect(
+      spawnSync(BUN, ['bin/healthcheck.ts'], { cwd: app, env: { ...env, PORT: '1' } }).status,
+    ).toBe(1);
   });
 });

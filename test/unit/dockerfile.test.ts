@@ -90,7 +90,12 @@ describe('Dockerfile', () => {
 describe('.dockerignore', () => {
   test('admits the code the image runs and keeps tests, docs and git out', () => {
     const files = contextFiles(ROOT, ignore);
-    for (const needed of ['package.json', 'package-lock.json', 'src/gateway.ts', 'bin/sse-gateway.ts']) {
+    for (const needed of [
+      'package.json',
+      'package-lock.json',
+      'src/gateway.ts',
+      'bin/sse-gateway.ts',
+    ]) {
       expect(files).toContain(needed);
     }
     const stray = files.filter((f) => !/^(src|bin|public|scripts)\/|^[^/]+\.json$/.test(f));
@@ -110,7 +115,9 @@ describe('docker-compose.yml', () => {
     depends_on?: Record<string, { condition: string }>;
     stop_grace_period?: string;
   };
-  const compose = Bun.YAML.parse(read('docker-compose.yml')) as { services: Record<string, Service> };
+  const compose = Bun.YAML.parse(read('docker-compose.yml')) as {
+    services: Record<string, Service>;
+  };
   const { redis, gateway, publisher } = compose.services;
 
   test('runs Redis, the gateway and the demo publisher', () => {

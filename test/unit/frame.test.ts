@@ -5,7 +5,9 @@ import { encodeComment, encodeData, encodeEntryBody, encodeFrame } from '../../s
 /** Parses bytes with a spec-conformant parser, optionally one character at a time. */
 function parse(text: string, byChar = false) {
   const events: Array<{ event: string | undefined; data: string; id: string | undefined }> = [];
-  const parser = createParser({ onEvent: (e) => events.push({ event: e.event, data: e.data, id: e.id }) });
+  const parser = createParser({
+    onEvent: (e) => events.push({ event: e.event, data: e.data, id: e.id }),
+  });
   if (byChar) for (const ch of text) parser.feed(ch);
   else parser.feed(text);
   return events;

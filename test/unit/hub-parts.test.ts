@@ -50,9 +50,15 @@ describe('subscription', () => {
       { field: 'strike', values: new Set(['100', '105']) },
     ];
     const sub = createSubscription({ streams: ['chain-feed'], symbols: ['SPX'], where });
-    expect(matches(sub, entry('1-0', { symbol: 'SPX', expiry: '2026-12-19', strike: 105 }))).toBe(true);
-    expect(matches(sub, entry('1-0', { symbol: 'SPX', expiry: '2026-12-19', strike: 110 }))).toBe(false);
-    expect(matches(sub, entry('1-0', { symbol: 'QQQ', expiry: '2026-12-19', strike: 100 }))).toBe(false);
+    expect(matches(sub, entry('1-0', { symbol: 'SPX', expiry: '2026-12-19', strike: 105 }))).toBe(
+      true,
+    );
+    expect(matches(sub, entry('1-0', { symbol: 'SPX', expiry: '2026-12-19', strike: 110 }))).toBe(
+      false,
+    );
+    expect(matches(sub, entry('1-0', { symbol: 'QQQ', expiry: '2026-12-19', strike: 100 }))).toBe(
+      false,
+    );
     expect(matches(sub, entry('1-0', { symbol: 'SPX', strike: 100 }))).toBe(false);
   });
 });
@@ -60,7 +66,9 @@ describe('subscription', () => {
 describe('instrumentKey', () => {
   test('joins the configured fields, a missing one counting as empty', () => {
     const fields = ['symbol', 'expiry', 'strike'];
-    expect(instrumentKey(entry('1-0', { symbol: 'SPX', strike: 5 }), fields)).toBe('SPX\u0000\u00005');
+    expect(instrumentKey(entry('1-0', { symbol: 'SPX', strike: 5 }), fields)).toBe(
+      'SPX\u0000\u00005',
+    );
     expect(instrumentKey(entry('1-0', { symbol: 'SPX' }, 'QQQ'), undefined)).toBe('QQQ');
   });
 });

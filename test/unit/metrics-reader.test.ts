@@ -42,8 +42,9 @@ describe('reader metrics', () => {
   test('clamps an entry from a Redis clock ahead of ours to zero lag', async () => {
     const scrape = await observe([[entry('b', -2000)]]);
     expect(scrape.value('sse_gateway_delivery_lag_seconds_sum', { stream: 'b' })).toBe(0);
-    expect(scrape.value('sse_gateway_delivery_lag_seconds_bucket', { stream: 'b', le: '0.001' }))
-      .toBe(1);
+    expect(
+      scrape.value('sse_gateway_delivery_lag_seconds_bucket', { stream: 'b', le: '0.001' }),
+    ).toBe(1);
   });
 
   test('records every batch size, skipped entries included', async () => {
