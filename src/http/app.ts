@@ -10,7 +10,11 @@ import { sseQuerySchema } from './query.ts';
 import type { StaticFiles } from './static-files.ts';
 
 /** What the runtime entry point passes along with each request. */
-export type GatewayBindings = { remoteAddress?: string };
+export type GatewayBindings = {
+  remoteAddress?: string;
+  /** Ends the underlying connection quietly (Node); see ClientOptions.abortConnection. */
+  abortConnection?: () => void;
+};
 
 export type AppEnv = { Bindings: GatewayBindings; Variables: { principal: Principal | null } };
 

@@ -88,6 +88,7 @@ export function openStream(
     firstFrame: encoder.encode(connected),
     limitKey,
     expiresAtMs: principal?.expiresAtMs,
+    abortConnection: c.env?.abortConnection,
     onRoom: hub.catchUpConflated,
     onClose: (closed, reason) => {
       hub.remove(closed);

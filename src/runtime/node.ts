@@ -16,7 +16,13 @@ const server = serve(
       if (env.outgoing instanceof ServerResponse && request.url.includes('/sse')) {
         env.outgoing.removeHeader('connection');
       }
-      return gateway.app.fetch(request, { remoteAddress: env.incoming.socket.remoteAddress });
+      const { outgoing } = env;
+      return gateway.app.fetch(request, {
+        remoteAddress: env.incoming.socket.remoteAddress,
+        // Ends an evicted client's response without an error (which node-server would log).
+        abortConnection: () =>
+          outgoing instanceof ServerResponse ? outgoing.destroy() : outgoing.stream.close(),
+      });
     },
     port: config.port,
     hostname: config.host,
