@@ -2,7 +2,7 @@
 import { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { onShutdown, prepare } from './start.ts';
+import { failToListen, onShutdown, prepare } from './start.ts';
 import { nodeServeOptions } from './tls.ts';
 
 const started = await prepare();
@@ -35,6 +35,8 @@ const server = serve(
     });
   },
 );
+
+server.once('error', (error) => failToListen(config, error));
 
 onShutdown(started, (graceMs) => {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
