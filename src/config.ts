@@ -15,13 +15,29 @@ const pairs = (text: string): Map<string, string> => {
   const map = new Map<string, string>();
   for (const item of list(text)) {
     const at = item.indexOf(':');
-    if (at <= 0 || at === item.length - 1) throw new Error(`"${item}" is not name:value`);
+    if (at <= 0 || at === item.length - 1) throw new Error(`${quoted(item)} is not name:value`);
     map.set(item.slice(0, at).trim(), item.slice(at + 1).trim());
   }
   return map;
 };
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** A value inside a message: JSON-quoted, so a line break in it cannot split the line. */
+const quoted = (text: string): string => JSON.stringify(text.slice(0, 80));
+
+const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9A-Fa-f:]+\]:\d{1,5}$/;
+const hostPorts = z
+  .string()
+  .refine(
+    (text) => list(text).length > 0 && list(text).every((item) => HOST_PORT.test(item)),
+    'expected host:port,host:port',
+  );
+
+const int = (min: number, max: number) =>
+  z.coerce
+    .number({ message: `expected a whole number from ${min} to ${max}` })
+    .int(`expected a whole number from ${min} to ${max}`)
+    .min(min, `expected a whole number from ${min} to ${max}`)
+    .max(max, `expected a whole number from ${min} to ${max}`);
 
 const streamList = z
   .string()
@@ -60,12 +76,22 @@ export const schema = z
       .regex(/^rediss?:\/\//, 'expected redis://host:port or rediss://host:port')
       .default('redis://127.0.0.1:6379')
       .describe('Redis server URL'),
-    REDIS_SENTINELS: z.string().optional().describe('host:port,... of Redis Sentinels'),
+    REDIS_SENTINELS: hostPorts.optional().describe('host:port,... of Redis Sentinels'),
     REDIS_SENTINEL_NAME: z.string().default('mymaster').describe('Sentinel master name'),
-    REDIS_CLUSTER_NODES: z.string().optional().describe('host:port,... of Redis Cluster nodes'),
+    REDIS_CLUSTER_NODES: hostPorts.optional().describe('host:port,... of Redis Cluster nodes'),
     STREAM_PREFIX: z.string().default('sse:').describe('prefix of every stream key'),
     STREAMS: streamList.default(['chain-feed', 'timeseries']).describe('readable stream names'),
     STREAM_EVENTS: nameMap
+      .superRefine((events, ctx) => {
+        for (const event of events.values()) {
+          if (isReserved(event) || !/^[A-Za-z0-9._:-]{1,64}$/.test(event)) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `${quoted(event)} is reserved or not a valid event name`,
+            });
+          }
+        }
+      })
       .default(new Map([['chain-feed', 'chain']]))
       .describe('SSE event name per stream, name:event,...'),
     STREAM_KEYS: nameMap
@@ -121,15 +147,6 @@ export const schema = z
         path: ['TLS_CERT_FILE'],
         message: 'TLS_CERT_FILE and TLS_KEY_FILE must be set together',
       });
-    }
-    for (const event of env.STREAM_EVENTS.values()) {
-      if (isReserved(event) || !/^[A-Za-z0-9._:-]{1,64}$/.test(event)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['STREAM_EVENTS'],
-          message: `"${event}" is reserved or not a valid event name`,
-        });
-      }
     }
   });
 
@@ -203,7 +220,7 @@ function unknownStreamNames(env: Env, input: Record<string, string>): string[] {
   for (const key of ['STREAM_EVENTS', 'STREAM_KEYS'] as const) {
     if (input[key] === undefined) continue;
     for (const name of env[key].keys()) {
-      if (!env.STREAMS.includes(name)) problems.push(`${key}: "${name}" is not in STREAMS`);
+      if (!env.STREAMS.includes(name)) problems.push(`${key}: ${quoted(name)} is not in STREAMS`);
     }
   }
   return problems;

@@ -10,7 +10,11 @@ import { sseQuerySchema } from './query.ts';
 import type { StaticFiles } from './static-files.ts';
 
 /** What the runtime entry point passes along with each request. */
-export type GatewayBindings = { remoteAddress?: string };
+export type GatewayBindings = {
+  remoteAddress?: string;
+  /** Ends the underlying connection quietly (Node); see ClientOptions.abortConnection. */
+  abortConnection?: () => void;
+};
 
 export type AppEnv = { Bindings: GatewayBindings; Variables: { principal: Principal | null } };
 
@@ -40,7 +44,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   };
   const query = zValidator('query', sseQuerySchema, (result) => {
     if (!result.success) {
-      const first = result.error.issues[0]?.message ?? 'malformed query';
+      const issue = result.error.issues[0];
+      // A repeated parameter arrives as an array: say so, rather than zod's type message.
+      const repeated = issue?.code === 'invalid_type' && issue.path.length === 1;
+      const first = repeated
+        ? `${String(issue.path[0])} is given more than once; join values with commas`
+        : (issue?.message ?? 'malformed query');
       throw new GatewayError('invalid_query', `${first}; see the README for the query syntax`);
     }
   });

@@ -49,9 +49,14 @@ const whereList = z.string().transform((text, ctx) => {
   return conditions;
 });
 
+/** Date, or date and time with optional seconds, fraction and zone (Z or ±hh:mm). */
+const ISO_8601 =
+  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
 /** ISO-8601 or epoch milliseconds, as epoch milliseconds. */
 const pointInTime = z.string().transform((text, ctx) => {
-  const ms = /^\d{1,16}$/.test(text) ? Number(text) : Date.parse(text);
+  const iso = ISO_8601.test(text);
+  const ms = /^\d{1,16}$/.test(text) ? Number(text) : iso ? Date.parse(text) : Number.NaN;
   if (!Number.isFinite(ms) || ms < 0) {
     ctx.addIssue({ code: 'custom', message: 'since takes an ISO-8601 time or epoch milliseconds' });
     return z.NEVER;

@@ -52,12 +52,15 @@ export function openStream(
   const { streams } = access;
   const symbols = access.symbols ?? null;
 
-  // Hono answers HEAD by running this GET handler and dropping the body, so a client opened
-  // here would never be read or cancelled and would hold its slot for good.
-  if (c.req.method === 'HEAD') return c.body(null, 200, SSE_HEADERS);
-
   // 429 / 503: limits.
   const limitKey = principal?.key ?? `ip:${c.env?.remoteAddress ?? 'unknown'}`;
+  // Hono answers HEAD by running this GET handler and dropping the body, so a client opened
+  // here would never be read or cancelled and would hold its slot for good: HEAD gets the
+  // answer GET would get, without taking a slot.
+  if (c.req.method === 'HEAD') {
+    admission.check(limitKey, hub.clients.size);
+    return c.body(null, 200, SSE_HEADERS);
+  }
   admission.admit(limitKey, hub.clients.size);
 
   const subscription = hub.intern(
@@ -88,6 +91,7 @@ export function openStream(
     firstFrame: encoder.encode(connected),
     limitKey,
     expiresAtMs: principal?.expiresAtMs,
+    abortConnection: c.env?.abortConnection,
     onRoom: hub.catchUpConflated,
     onClose: (closed, reason) => {
       hub.remove(closed);

@@ -22,6 +22,13 @@ export class Admission {
 
   /** Takes a slot for `key`, or throws 503 at_capacity / 429 too_many_connections. */
   admit(key: string, openClients: number): void {
+    this.check(key, openClients);
+    this.perKey.set(key, (this.perKey.get(key) ?? 0) + 1);
+    this.opened++;
+  }
+
+  /** Throws what admit() would throw, without taking a slot (for HEAD). */
+  check(key: string, openClients: number): void {
     // The contract checks 429 (per key) before 503 (in total).
     const count = this.perKey.get(key) ?? 0;
     if (this.maxPerKey > 0 && count >= this.maxPerKey) {
@@ -40,8 +47,6 @@ export class Admission {
         { retryAfterSeconds: 5 },
       );
     }
-    this.perKey.set(key, count + 1);
-    this.opened++;
   }
 
   /** Gives the slot back; called from the client's single close path. */

@@ -18,6 +18,12 @@ export type ClientOptions = {
   onClose: (client: Client, reason: CloseReason) => void;
   /** Called whenever the queue has room again (conflated clients catch up from here). */
   onRoom?: (client: Client) => void;
+  /**
+   * Drops the connection without an error, where the runtime offers that (Node). Otherwise
+   * an eviction errors the stream, which @hono/node-server would log with a stack trace and
+   * answer with an error text in the body.
+   */
+  abortConnection?: (() => void) | undefined;
 };
 
 /** What became of bytes offered to a client. */
@@ -61,6 +67,7 @@ export class Client implements UnderlyingDefaultSource<Uint8Array> {
   private readonly bufferBytes: number;
   private readonly onClose: ClientOptions['onClose'];
   private readonly onRoom: ClientOptions['onRoom'];
+  private readonly abortConnection: ClientOptions['abortConnection'];
   private firstFrame: Uint8Array | undefined;
   private roomWaiters: Array<() => void> | null = null;
 
@@ -72,6 +79,7 @@ export class Client implements UnderlyingDefaultSource<Uint8Array> {
     this.bufferBytes = options.bufferBytes;
     this.onClose = options.onClose;
     this.onRoom = options.onRoom;
+    this.abortConnection = options.abortConnection;
     this.firstFrame = options.firstFrame;
     this.stream = new ReadableStream<Uint8Array>(this, strategyFor(options.bufferBytes));
   }
@@ -146,8 +154,12 @@ export class Client implements UnderlyingDefaultSource<Uint8Array> {
         this.controller.close();
       } else if (reason === 'client_gone') {
         this.controller.close();
+      } else if (this.abortConnection !== undefined) {
+        this.abortConnection(); // the runtime then cancels the stream, releasing its queue
       } else {
-        this.controller.error(new Error(`client closed: ${reason}`));
+        // Errors the stream, which drops its queue and the connection. No error value: Bun
+        // 1.4 prints any value a response stream errors with (checked by a test).
+        this.controller.error(undefined);
       }
     } catch {
       // The stream was already cancelled or errored by the runtime: nothing left to release.

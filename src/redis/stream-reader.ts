@@ -47,10 +47,15 @@ export class StreamReader {
   private stopping = false;
   private loop: Promise<void> | undefined;
   private count: number;
+  /** The connection's latest error, e.g. ECONNREFUSED: clearer than a failed command's text. */
+  private lastError: string | undefined;
 
   constructor(options: StreamReaderOptions) {
     this.options = options;
     this.count = options.count;
+    options.redis.on('error', (error: Error) => {
+      this.lastError = error.message;
+    });
     for (const stream of options.streams) this.streamByKey.set(options.keyOf(stream), stream);
   }
 
@@ -86,7 +91,9 @@ export class StreamReader {
       } catch (error) {
         if (this.stopping) break;
         if (this.state !== 'down') {
-          log.warn('redis reader lost its connection', { error: describe(error) });
+          const cause =
+            redis.status === 'ready' ? describe(error) : (this.lastError ?? describe(error));
+          log.warn('redis reader lost its connection', { error: cause });
         }
         this.setState('down');
         this.synced = false;
@@ -220,11 +227,22 @@ export class StreamReader {
     }
   }
 
+  /**
+   * Waits for the connection; after a second without one, says so once per outage with the
+   * connection's own error (a wrong REDIS_URL would otherwise go unnoticed in the log).
+   */
   private async waitForConnection(): Promise<void> {
-    const { redis } = this.options;
+    const { redis, log } = this.options;
+    const since = Date.now();
+    let reported = this.state === 'down';
     while (!this.stopping && redis.status !== 'ready') {
       if (redis.status === 'wait' || redis.status === 'end') {
         redis.connect().catch(() => {});
+      }
+      if (!reported && Date.now() - since > 1000) {
+        reported = true;
+        log.warn('cannot reach redis; retrying', { error: this.lastError ?? redis.status });
+        this.setState('down');
       }
       await delay(100);
     }

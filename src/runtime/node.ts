@@ -2,7 +2,7 @@
 import { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { onShutdown, prepare } from './start.ts';
+import { failToListen, onShutdown, prepare } from './start.ts';
 import { nodeServeOptions } from './tls.ts';
 
 const started = await prepare();
@@ -16,7 +16,13 @@ const server = serve(
       if (env.outgoing instanceof ServerResponse && request.url.includes('/sse')) {
         env.outgoing.removeHeader('connection');
       }
-      return gateway.app.fetch(request, { remoteAddress: env.incoming.socket.remoteAddress });
+      const { outgoing } = env;
+      return gateway.app.fetch(request, {
+        remoteAddress: env.incoming.socket.remoteAddress,
+        // Ends an evicted client's response without an error (which node-server would log).
+        abortConnection: () =>
+          outgoing instanceof ServerResponse ? outgoing.destroy() : outgoing.stream.close(),
+      });
     },
     port: config.port,
     hostname: config.host,
@@ -29,6 +35,8 @@ const server = serve(
     });
   },
 );
+
+server.once('error', (error) => failToListen(config, error));
 
 onShutdown(started, (graceMs) => {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));

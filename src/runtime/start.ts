@@ -20,6 +20,16 @@ export async function prepare(): Promise<Started> {
   }
 }
 
+/** A port in use or an address that is not this host's: one line, exit 2 (like bad config). */
+export function failToListen(config: Config, error: unknown): never {
+  const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  process.stderr.write(
+    `sse-gateway: cannot listen on ${config.host}:${config.port} (${reason}); ` +
+      'set HOST and PORT to a free address of this machine\n',
+  );
+  process.exit(2);
+}
+
 /**
  * On SIGTERM/SIGINT: tell clients to reconnect elsewhere, stop accepting, close within
  * SHUTDOWN_TIMEOUT_MS, exit 0. The server is stopped after the client streams end, because

@@ -85,6 +85,10 @@ for (const runtime of ['bun', 'node'] as Runtime[]) {
       expect(await clientsOn(limited)).toBe(0);
       const three = await Promise.all([1, 2, 3].map(() => connect(limited, '/sse/chain-feed')));
       expect(three.map((sse) => sse.status)).toEqual([200, 200, 200]);
+      // At capacity, HEAD answers as GET would: 503 at_capacity.
+      const full = await fetch(`${limited.gateway.url}/sse/chain-feed`, { method: 'HEAD' });
+      expect(full.status).toBe(503);
+      expect(full.headers.get('retry-after')).toBe('5');
       for (const sse of three) sse.close();
       await waitForClients(limited, 0);
     });

@@ -158,11 +158,16 @@ for (const runtime of ['bun', 'node'] as Runtime[]) {
         'maxRate=abc',
         'snapshot=yes',
         'since=tomorrow',
+        'since=-5',
+        'since=Dec%204%202026',
         'where=x',
+        'symbols=SPX&symbols=QQQ',
       ]) {
         const response = await fetch(`${gateway.url}/sse/chain-feed?${query}`);
         expect(response.status).toBe(400);
-        expect((await response.json()).error.code).toBe('invalid_query');
+        const { error } = await response.json();
+        expect(error.code).toBe('invalid_query');
+        if (query.startsWith('symbols')) expect(error.message).toContain('more than once');
       }
     });
   });

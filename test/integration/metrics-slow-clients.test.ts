@@ -89,6 +89,16 @@ function slowClientSuite(runtime: Runtime, policy: 'disconnect' | 'conflate'): v
       expect(written, 'the metric moved before the flood ran out').toBeLessThan(MAX_ENTRIES);
       if (policy === 'disconnect') {
         expect(await metric(gateway, 'sse_gateway_connections')).toBe(0);
+        // An eviction is counted, not shouted: every line the gateway wrote is a JSON record
+        // (no stack trace from the runtime adapter).
+        const ended = new Promise((resolve) => socket.once('close', resolve));
+        socket.on('error', () => {}).resume();
+        await ended;
+        const lines = gateway
+          .output()
+          .split('\n')
+          .filter((line) => line.trim() !== '');
+        expect(lines.filter((line) => !line.startsWith('{'))).toEqual([]);
       } else {
         await floodUntil(redis, gateway, async () => false);
         expect(await metric(gateway, 'sse_gateway_conflated_entries_total')).toBeGreaterThan(0);
