@@ -33,6 +33,7 @@ function packageVersion(root: string, name: string): string {
 
 export function describeMachine(root: string): Machine {
   const versions: Record<string, string> = {
+    'sse-gateway commit': run('git', ['-C', root, 'rev-parse', '--short', 'HEAD']),
     node: process.version,
     bun: run(join(root, 'node_modules/.bin/bun'), ['--version']),
     'redis-server': run('redis-server', ['--version']).replace(/^Redis server v=(\S+).*/, '$1'),
