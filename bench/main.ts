@@ -1,4 +1,4 @@
-// `npm run bench`: Redis, a publisher, every peer through scenarios (a)-(d), then RESULTS.md.
+// `npm run bench`: Redis, a publisher, every peer through scenarios (a)-(e), then RESULTS.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { formatFiles } from './report/format-files.ts';
 import { describeMachine } from './report/machine.ts';
 import { resultsMarkdown } from './report/results-md.ts';
 import type { PeerResult, Run } from './report/types.ts';
+import { features } from './scenarios/features.ts';
 import { idle } from './scenarios/idle.ts';
 import type { Bench } from './scenarios/rig.ts';
 import { saturation } from './scenarios/saturation.ts';
@@ -20,13 +21,16 @@ import { steady } from './scenarios/steady.ts';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const started = Date.now();
 
-const EXEC_ORDER: ScenarioName[] = ['a', 'c', 'd', 'b'];
+const EXEC_ORDER: ScenarioName[] = ['a', 'c', 'd', 'e', 'b'];
+/** Peers that have the market-data features scenario (e) measures. */
+const FEATURE_PEERS = ['bun', 'node'];
 
 /** Rough time a scenario needs, so one that cannot finish is skipped rather than cut. */
 function needMs(s: Settings, scenario: ScenarioName): number {
   if (scenario === 'a') return s.steady.windowMs + s.overheadMs;
   if (scenario === 'b') return 2 * (s.saturation.windowMs + s.drainMaxMs) + s.overheadMs;
   if (scenario === 'c') return (s.idle.settleMs + s.overheadMs) * s.idle.counts.length;
+  if (scenario === 'e') return 2 * (s.features.windowMs + s.overheadMs);
   return s.large.windowMs + s.overheadMs;
 }
 
@@ -47,6 +51,10 @@ async function runPeer(spec: TargetSpec, bench: Shared, peer: PeerResult) {
     (x, y) => EXEC_ORDER.indexOf(x) - EXEC_ORDER.indexOf(y),
   );
   for (const scenario of order) {
+    if (scenario === 'e' && !FEATURE_PEERS.includes(spec.name)) {
+      peer.problems.e = 'skipped: has no snapshot, maxRate or where to measure';
+      continue;
+    }
     if (bench.remainingMs() < needMs(bench.settings, scenario)) {
       peer.problems[scenario] = "skipped: out of this peer's share of the time budget";
       continue;
@@ -57,6 +65,7 @@ async function runPeer(spec: TargetSpec, bench: Shared, peer: PeerResult) {
       if (scenario === 'b') peer.b = await saturation(full);
       if (scenario === 'c') peer.c = await idle(full);
       if (scenario === 'd') peer.d = await steady(full, bench.settings.large);
+      if (scenario === 'e') peer.e = await features(full);
     } catch (error) {
       peer.problems[scenario] = error instanceof Error ? error.message : String(error);
       console.log(`[bench] ${spec.name}: (${scenario}) failed: ${peer.problems[scenario]}`);

@@ -2,11 +2,23 @@
 import { GatewayError } from '../../src/errors.ts';
 
 export const TARGET_NAMES = ['baseline', 'bun', 'node', 'nchan'] as const;
-export const SCENARIO_NAMES = ['a', 'b', 'c', 'd'] as const;
+export const SCENARIO_NAMES = ['a', 'b', 'c', 'd', 'e'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 export type Load = { clients: number; rate: number; windowMs: number; payloadBytes: number };
+
+/** Scenario (e): market-data features (snapshot, maxRate, where) mixed into one client set. */
+export type Features = {
+  clients: number;
+  rate: number;
+  windowMs: number;
+  /** Instruments the publisher rotates over: more than `maxRate` updates/s reach each. */
+  instruments: number;
+  maxRate: number;
+  /** Fully parsed connections per client kind (latency; per-instrument tally for maxRate). */
+  sampledPerKind: number;
+};
 
 export type Settings = {
   quick: boolean;
@@ -20,6 +32,7 @@ export type Settings = {
   saturation: Omit<Load, 'rate'> & { rates: number[]; minDeliveryPct: number; maxP99Ms: number };
   idle: { counts: number[]; settleMs: number };
   large: Load;
+  features: Features;
   /** Connections per scenario that get the full parse (latency, order by seq). */
   sampled: number;
   drainMaxMs: number;
@@ -27,6 +40,15 @@ export type Settings = {
 };
 
 const SMALL = 0; // payload size 0 = the bare ~150-byte option-chain row
+// 16 instruments at 100 msg/s: 6.25 updates/s each, so maxRate=4 has something to cut.
+const FEATURES: Features = {
+  clients: 1000,
+  rate: 100,
+  windowMs: 10_000,
+  instruments: 16,
+  maxRate: 4,
+  sampledPerKind: 25,
+};
 
 function list<T extends string>(name: string, allowed: readonly T[], fallback: T[]): T[] {
   const raw = process.env[name];
@@ -75,6 +97,7 @@ export function loadSettings(): Settings {
       },
       idle: { counts: numbers('BENCH_IDLE_COUNTS', [1000, 3000]), settleMs: 2000 },
       large: { clients: 20, rate: 500, windowMs: 2000, payloadBytes: 2048 },
+      features: { ...FEATURES, clients: 100, rate: 50, windowMs: 3000, sampledPerKind: 5 },
       sampled: 20,
       drainMaxMs: 2000,
       out: process.env.BENCH_OUT ?? 'bench/.work/RESULTS-quick.md',
@@ -95,6 +118,7 @@ export function loadSettings(): Settings {
     },
     idle: { counts: numbers('BENCH_IDLE_COUNTS', [10_000, 50_000]), settleMs: 12_000 },
     large: { clients: 200, rate: 5000, windowMs: 15_000, payloadBytes: 2048 },
+    features: FEATURES,
     sampled: 50,
     drainMaxMs: 5000,
     out: process.env.BENCH_OUT ?? 'bench/RESULTS.md',

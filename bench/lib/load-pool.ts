@@ -6,7 +6,7 @@ import { forkModule, stopChild } from './children.ts';
 import { request } from './rpc.ts';
 import type { Target } from '../load/connection.ts';
 import { Histogram } from '../load/histogram.ts';
-import type { Counts, WorkerReply, WorkerStats } from '../load/protocol.ts';
+import type { Counts, KeyStats, WorkerReply, WorkerStats } from '../load/protocol.ts';
 
 const WORKER = fileURLToPath(new URL('../load/worker.ts', import.meta.url));
 /** A worker holds at most this many sockets, well under a 20k per-process fd limit. */
@@ -14,6 +14,22 @@ const PER_WORKER = 12_000;
 
 export type ConnectResult = { open: number; failed: number; errors: Record<string, number> };
 export type PoolStats = Omit<WorkerStats, 'latency'> & { latency: Histogram };
+/** What a window needs of its clients: one pool, or several (scenario e's client kinds). */
+export type Pool = Pick<LoadPool, 'pids' | 'reset' | 'counts' | 'report'>;
+
+/** Merges per-worker instrument tallies; the mean is weighted by the instruments seen. */
+export function mergeKeys(all: KeyStats[]): KeyStats | undefined {
+  if (all.length === 0) return undefined;
+  const keysSeen = all.reduce((s, k) => s + k.keysSeen, 0);
+  const weighted = all.reduce((s, k) => s + k.meanPerSec * k.keysSeen, 0);
+  return {
+    keysSeen,
+    meanPerSec: keysSeen > 0 ? weighted / keysSeen : 0,
+    maxIn1s: Math.max(...all.map((k) => k.maxIn1s)),
+    lastMatches: all.reduce((s, k) => s + k.lastMatches, 0),
+    lastChecked: all.reduce((s, k) => s + k.lastChecked, 0),
+  };
+}
 
 export class LoadPool {
   private constructor(private readonly workers: ChildProcess[]) {}
@@ -29,14 +45,19 @@ export class LoadPool {
     return this.workers.map((w) => w.pid ?? 0).filter((pid) => pid > 0);
   }
 
-  async connect(target: Target, clients: number, sampled: number): Promise<ConnectResult> {
+  async connect(
+    target: Target,
+    clients: number,
+    sampled: number,
+    instruments?: number,
+  ): Promise<ConnectResult> {
     const addresses = takeAddresses(clients);
     const n = this.workers.length;
     const replies = await Promise.all(
       this.workers.map((worker, i) => {
         const count = Math.floor(clients / n) + (i < clients % n ? 1 : 0);
         const share = Math.floor(sampled / n) + (i < sampled % n ? 1 : 0);
-        const command = { type: 'connect', target, count, addresses, sampled: share };
+        const command = { type: 'connect', target, count, addresses, sampled: share, instruments };
         const full = { ...command, concurrency: 64, timeoutMs: 15_000 };
         return request<Extract<WorkerReply, { type: 'connected' }>>(
           worker,
@@ -81,12 +102,13 @@ export class LoadPool {
     );
   }
 
-  async report(seqTo: number): Promise<PoolStats> {
+  /** `windowMs` asks for the per-instrument tally of connections opened with `instruments`. */
+  async report(seqTo: number, windowMs?: number): Promise<PoolStats> {
     const replies = await Promise.all(
       this.workers.map((w) =>
         request<Extract<WorkerReply, { type: 'report' }>>(
           w,
-          { type: 'report', seqTo },
+          { type: 'report', seqTo, windowMs },
           'report',
           10_000,
         ),
@@ -122,7 +144,8 @@ export class LoadPool {
       ] as const)
         total[key] += stats[key];
     }
-    return total;
+    const keys = mergeKeys(replies.flatMap(({ stats }) => (stats.keys ? [stats.keys] : [])));
+    return keys === undefined ? total : { ...total, keys };
   }
 
   /** Closes every socket and ends the workers. */

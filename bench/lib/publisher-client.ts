@@ -12,6 +12,8 @@ export type RunResult = { seqFrom: number; sent: number; elapsedMs: number; maxB
 export class Publisher {
   /** The next seq to publish; never reused, so a late event cannot pass for the next window's. */
   nextSeq = 0;
+  /** Instruments the entries rotate over: 1 (one fixed row) except in scenario (e). */
+  instruments = 1;
   private readonly child: ChildProcess;
 
   constructor(redisUrl: string, key: string) {
@@ -23,7 +25,7 @@ export class Publisher {
   }
 
   async one(payloadBytes: number): Promise<void> {
-    const command = { type: 'one', seq: this.nextSeq, payloadBytes };
+    const command = { type: 'one', seq: this.nextSeq, payloadBytes, instruments: this.instruments };
     this.nextSeq += 1;
     await request(this.child, command, 'one-done', 10_000);
   }
@@ -35,7 +37,8 @@ export class Publisher {
 
   async run(rate: number, durationMs: number, payloadBytes: number): Promise<RunResult> {
     const seqFrom = this.nextSeq;
-    const command = { type: 'run', rate, durationMs, seqFrom, payloadBytes };
+    const { instruments } = this;
+    const command = { type: 'run', rate, durationMs, seqFrom, payloadBytes, instruments };
     const reply = await request<Extract<PublisherReply, { type: 'ran' }>>(
       this.child,
       command,

@@ -3,6 +3,7 @@ import { connect, type Socket } from 'node:net';
 import { ChunkedDecoder } from './chunked-decoder.ts';
 import { FrameCounter } from './frame-counter.ts';
 import type { Histogram } from './histogram.ts';
+import type { KeyTracker } from './key-tracker.ts';
 import { SampleParser } from './sample-parser.ts';
 import { SeqTracker } from './seq-tracker.ts';
 
@@ -23,13 +24,16 @@ export class SseConnection {
     private readonly target: Target,
     private readonly localAddress: string,
     latency: Histogram | undefined,
+    readonly keys?: KeyTracker,
   ) {
     this.counter = new FrameCounter(target.event);
     if (latency !== undefined) {
       const tracker = new SeqTracker();
       this.tracker = tracker;
       this.parser = new SampleParser(target.event, (seq, ts, arrivedAt) => {
-        if (tracker.record(seq) && Number.isFinite(ts)) latency.record(arrivedAt - ts);
+        if (!tracker.record(seq)) return;
+        if (Number.isFinite(ts)) latency.record(arrivedAt - ts);
+        keys?.record(seq, arrivedAt);
       });
     }
   }

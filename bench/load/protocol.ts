@@ -9,6 +9,8 @@ export type ConnectCommand = {
   addresses: string[];
   /** How many of this worker's connections get the full parse (latency, order). */
   sampled: number;
+  /** Set in scenario (e): sampled connections also tally updates per instrument. */
+  instruments?: number;
   concurrency: number;
   timeoutMs: number;
 };
@@ -17,7 +19,7 @@ export type WorkerCommand =
   | ConnectCommand
   | { type: 'reset'; seqFrom: number }
   | { type: 'count' }
-  | { type: 'report'; seqTo: number }
+  | { type: 'report'; seqTo: number; windowMs?: number }
   | { type: 'close' };
 
 export type Counts = { open: number; frames: number; withFrames: number; closed: number };
@@ -30,6 +32,20 @@ export type WorkerStats = Counts & {
   dups: number;
   reordered: number;
   latency: HistogramData;
+  /** Per-instrument tally of the sampled connections, in scenario (e). */
+  keys?: KeyStats;
+};
+
+export type KeyStats = {
+  /** Sampled connections × instruments that got at least one update in the window. */
+  keysSeen: number;
+  /** Updates per second per instrument, averaged over those. */
+  meanPerSec: number;
+  /** Most updates of one instrument on one connection within any 1,000 ms. */
+  maxIn1s: number;
+  /** Of the connection × instrument pairs, how many ended on the newest published entry. */
+  lastMatches: number;
+  lastChecked: number;
 };
 
 export type WorkerReply =
@@ -39,8 +55,15 @@ export type WorkerReply =
   | { type: 'report'; stats: WorkerStats };
 
 export type PublisherCommand =
-  | { type: 'run'; rate: number; durationMs: number; seqFrom: number; payloadBytes: number }
-  | { type: 'one'; seq: number; payloadBytes: number }
+  | {
+      type: 'run';
+      rate: number;
+      durationMs: number;
+      seqFrom: number;
+      payloadBytes: number;
+      instruments: number;
+    }
+  | { type: 'one'; seq: number; payloadBytes: number; instruments: number }
   | { type: 'clear' };
 
 export type PublisherReply =

@@ -13,8 +13,13 @@ function send(reply: PublisherReply): void {
   process.send?.(reply);
 }
 
-function add(pipeline: ReturnType<Redis['pipeline']>, seq: number, bytes: number): void {
-  pipeline.xadd(key, ...TRIM, '*', 'json', payload(seq, nowMs(), bytes));
+function add(
+  pipeline: ReturnType<Redis['pipeline']>,
+  seq: number,
+  bytes: number,
+  instruments = 1,
+): void {
+  pipeline.xadd(key, ...TRIM, '*', 'json', payload(seq, nowMs(), bytes, instruments));
 }
 
 /** Sends `rate` entries per second for `durationMs`, catching up in batches when a tick is late. */
@@ -29,7 +34,9 @@ async function run(command: Extract<PublisherCommand, { type: 'run' }>): Promise
     maxBehind = Math.max(maxBehind, due - sent - Math.ceil((command.rate * TICK_MS) / 1000));
     if (due > sent) {
       const pipeline = redis.pipeline();
-      for (; sent < due; sent += 1) add(pipeline, command.seqFrom + sent, command.payloadBytes);
+      for (; sent < due; sent += 1) {
+        add(pipeline, command.seqFrom + sent, command.payloadBytes, command.instruments);
+      }
       await pipeline.exec();
     }
     await new Promise((resolve) => setTimeout(resolve, TICK_MS));
@@ -43,7 +50,7 @@ process.on('message', (command: PublisherCommand) => {
   else if (command.type === 'clear') void redis.del(key).then(() => send({ type: 'cleared' }));
   else {
     const pipeline = redis.pipeline();
-    add(pipeline, command.seq, command.payloadBytes);
+    add(pipeline, command.seq, command.payloadBytes, command.instruments);
     void pipeline.exec().then(() => send({ type: 'one-done' }));
   }
 });

@@ -1,6 +1,7 @@
 // A load worker process: holds many SSE connections and reports counts to the bench on request.
 import { SseConnection } from './connection.ts';
 import { Histogram } from './histogram.ts';
+import { KeyTracker, keyStats } from './key-tracker.ts';
 import type {
   ConnectCommand,
   Counts,
@@ -13,6 +14,8 @@ const connections: SseConnection[] = [];
 const latency = new Histogram();
 let closedSinceReset = 0;
 let framesAtReset: number[] = [];
+let instruments = 0;
+let seqFrom = 0;
 
 function send(reply: WorkerReply): void {
   process.send?.(reply);
@@ -31,7 +34,16 @@ async function openAll(command: ConnectCommand): Promise<void> {
       next += 1;
       const address = command.addresses[index % command.addresses.length] ?? '127.0.0.2';
       const sampled = sampleEvery > 0 && index % sampleEvery === 0;
-      const connection = new SseConnection(command.target, address, sampled ? latency : undefined);
+      const keys =
+        sampled && command.instruments !== undefined
+          ? new KeyTracker(command.instruments)
+          : undefined;
+      const connection = new SseConnection(
+        command.target,
+        address,
+        sampled ? latency : undefined,
+        keys,
+      );
       try {
         await connection.connect(command.timeoutMs, () => (closedSinceReset += 1));
         connections.push(connection);
@@ -59,7 +71,7 @@ function counts(): Counts {
   return { open, frames, withFrames, closed: closedSinceReset };
 }
 
-function report(seqTo: number): WorkerStats {
+function report(seqTo: number, windowMs: number | undefined): WorkerStats {
   const stats: WorkerStats = {
     ...counts(),
     bytes: connections.reduce((sum, c) => sum + c.counter.bytes, 0),
@@ -79,19 +91,31 @@ function report(seqTo: number): WorkerStats {
     stats.dups += summary.dups;
     stats.reordered += summary.reordered;
   }
+  if (instruments > 0 && windowMs !== undefined) {
+    const open = connections.filter((c) => c.open && c.keys !== undefined);
+    const tallies = open.flatMap((c) => (c.keys ? [c.keys.tally(seqFrom, seqTo, windowMs)] : []));
+    stats.keys = keyStats(tallies, open.length * Math.min(instruments, seqTo - seqFrom));
+  }
   return stats;
 }
 
 process.on('message', (command: WorkerCommand) => {
-  if (command.type === 'connect') void openAll(command);
-  else if (command.type === 'reset') {
+  if (command.type === 'connect') {
+    instruments = command.instruments ?? instruments;
+    void openAll(command);
+  } else if (command.type === 'reset') {
     framesAtReset = connections.map((c) => c.counter.count);
     closedSinceReset = 0;
+    seqFrom = command.seqFrom;
     latency.reset();
-    for (const connection of connections) connection.tracker?.reset(command.seqFrom);
+    for (const connection of connections) {
+      connection.tracker?.reset(command.seqFrom);
+      connection.keys?.reset();
+    }
     send({ type: 'reset-done' });
   } else if (command.type === 'count') send({ type: 'counts', counts: counts() });
-  else if (command.type === 'report') send({ type: 'report', stats: report(command.seqTo) });
+  else if (command.type === 'report')
+    send({ type: 'report', stats: report(command.seqTo, command.windowMs) });
   else {
     for (const connection of connections) connection.close();
     process.exit(0);

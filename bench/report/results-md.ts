@@ -1,6 +1,8 @@
 // Writes RESULTS.md: machine, peers, every figure per scenario, and ratios against the baseline.
 import type { Load } from '../lib/config.ts';
-import { ratio, table } from './format.ts';
+import { EXPIRIES } from '../load/payload.ts';
+import { num, ratio, table } from './format.ts';
+import { featuresSection } from './features-section.ts';
 import { idleSection, saturationSection, steadySection } from './sections.ts';
 import type { PeerResult, Run } from './types.ts';
 
@@ -42,6 +44,7 @@ function interference(run: Run): string {
   const windows = run.peers.flatMap((p) => [
     ...(p.a ? [p.a.window] : []),
     ...(p.d ? [p.d.window] : []),
+    ...(p.e?.phases.map((phase) => phase.window) ?? []),
     ...(p.b?.steps ?? []),
   ]);
   if (windows.length === 0) return 'No measured window ran.';
@@ -60,6 +63,27 @@ function interference(run: Run): string {
 
 function loadTitle(load: Load): string {
   return `${load.clients} clients × ${load.rate} msg/s for ${load.windowMs / 1000} s`;
+}
+
+/** Section (e); a results.json from before (e) existed has no features settings. */
+function featuresText(run: Run): string {
+  const f = run.settings.features;
+  const [first] = EXPIRIES;
+  return `## (e) Market-data features at ${num(f.clients)} clients
+
+Two phases at ${f.rate} msg/s for ${f.windowMs / 1000} s each, on one server, entries rotating
+over ${f.instruments} instruments (SPX/QQQ × 2 expiries × C/P × 2 strikes): **control**, all
+clients on \`/sse/chain-feed\`; **mixed**, a quarter each plain, \`?snapshot=1\`,
+\`?maxRate=${f.maxRate}\` and \`?where=expiry:${first}\`. A feature costs nothing to the
+clients that do not use it when the plain clients' p99 and the server CPU do not grow from
+control to mixed. Snapshot frames are counted on connecting, before anything live is published;
+maxRate is checked on ${f.sampledPerKind} sampled clients (≤ ${f.maxRate} updates per instrument
+in any 1 s, and the last update of each instrument is the newest published). Baseline and nchan
+have no such features.
+
+${featuresSection(run.peers)}
+
+`;
 }
 
 export function resultsMarkdown(run: Run): string {
@@ -117,7 +141,7 @@ ${idleSection(run.peers)}
 
 ${steadySection(run.peers, 'd')}
 
-## Ratios against the baseline
+${s.features === undefined ? '' : featuresText(run)}## Ratios against the baseline
 
 Peer ÷ baseline. Lower is better for CPU, latency and KB per connection; higher for rate and
 delivered events/s.

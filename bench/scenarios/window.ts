@@ -1,12 +1,17 @@
 // One measured window: publish at a fixed rate to connected clients, drain, and tally.
 import { GatewayError } from '../../src/errors.ts';
-import type { LoadPool } from '../lib/load-pool.ts';
+import type { LoadPool, Pool } from '../lib/load-pool.ts';
 import { MachineMeter, Meter, type MeterReading } from '../lib/proc-stats.ts';
 import type { Publisher } from '../lib/publisher-client.ts';
 import type { Running } from '../lib/targets.ts';
 import { delay } from '../lib/wait.ts';
 
-export type Rig = { pool: LoadPool; publisher: Publisher; server: Running; redisPid: number };
+export type Rig<P extends Pool = LoadPool> = {
+  pool: P;
+  publisher: Publisher;
+  server: Running;
+  redisPid: number;
+};
 
 export type WindowResult = {
   clients: number;
@@ -40,7 +45,11 @@ export type WindowResult = {
 };
 
 /** Publishes single entries until every open connection has received one (all are attached). */
-export async function warmUp(rig: Rig, payloadBytes: number, timeoutMs = 15_000): Promise<void> {
+export async function warmUp(
+  rig: Rig<Pool>,
+  payloadBytes: number,
+  timeoutMs = 15_000,
+): Promise<void> {
   await rig.pool.reset(rig.publisher.nextSeq);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -56,12 +65,12 @@ export async function warmUp(rig: Rig, payloadBytes: number, timeoutMs = 15_000)
 }
 
 /** Waits until a backlog of an earlier window has stopped arriving (two quiet polls), or maxMs. */
-async function quiet(rig: Rig, maxMs: number): Promise<void> {
+async function quiet(rig: Rig<Pool>, maxMs: number): Promise<void> {
   await drain(rig, Number.POSITIVE_INFINITY, maxMs);
 }
 
 /** Waits until no more frames arrive (two quiet polls), everything expected is in, or maxMs. */
-async function drain(rig: Rig, expected: number, maxMs: number): Promise<void> {
+async function drain(rig: Rig<Pool>, expected: number, maxMs: number): Promise<void> {
   const deadline = Date.now() + maxMs;
   let last = -1;
   let quiet = 0;
@@ -76,7 +85,7 @@ async function drain(rig: Rig, expected: number, maxMs: number): Promise<void> {
 }
 
 export async function measureWindow(
-  rig: Rig,
+  rig: Rig<Pool>,
   load: { rate: number; windowMs: number; payloadBytes: number },
   drainMaxMs: number,
 ): Promise<WindowResult> {
