@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Cluster } from 'ioredis';
 import { freePort, waitUntil } from './ports.ts';
+import { killAndWait, redisArgs } from './processes.ts';
 
 const run = promisify(execFile);
 
@@ -25,13 +26,7 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
     let port = await freePort();
     while (port > 55_000) port = await freePort();
     ports.push(port);
-    const args = [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
+    const args = redisArgs(port, [
       '--appendonly',
       'no',
       '--cluster-enabled',
@@ -40,7 +35,7 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
       join(dir, `nodes-${port}.conf`),
       '--dir',
       dir,
-    ];
+    ]);
     children.push(spawn('redis-server', args, { stdio: 'ignore' }));
   }
   for (const port of ports) {
@@ -75,16 +70,7 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
     client,
     stop: async () => {
       client.disconnect();
-      await Promise.all(
-        children.map(
-          (child) =>
-            new Promise<void>((resolve) => {
-              if (child.exitCode !== null) return resolve();
-              child.once('exit', () => resolve());
-              child.kill('SIGKILL');
-            }),
-        ),
-      );
+      await Promise.all(children.map(killAndWait));
       rmSync(dir, { recursive: true, force: true });
     },
   };

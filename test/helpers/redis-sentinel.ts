@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort, waitUntil } from './ports.ts';
+import { killAndWait, redisArgs } from './processes.ts';
 
 export type SentinelSet = {
   masterName: string;
@@ -40,13 +41,7 @@ export async function startRedisSentinels(
   const launched: Launched[] = [];
   const server = (port: number, extra: string[] = []) => {
     const log = join(dir, `redis-${port}.log`);
-    const args = [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
+    const args = redisArgs(port, [
       '--appendonly',
       'no',
       // Redis 7 waits 5 s for more replicas before a diskless full sync by default.
@@ -57,13 +52,13 @@ export async function startRedisSentinels(
       '--repl-diskless-sync-delay',
       '0',
       ...extra,
-    ];
+    ]);
     const entry = { child: spawn('redis-server', args, { stdio: 'ignore' }), log };
     launched.push(entry);
     return entry;
   };
   const stop = async () => {
-    await Promise.all(launched.map(({ child }) => killChild(child)));
+    await Promise.all(launched.map(({ child }) => killAndWait(child)));
     rmSync(dir, { recursive: true, force: true });
   };
   const logs = () => launched.map(({ log }) => `--- ${log}\n${tail(log)}`).join('\n');
@@ -109,7 +104,7 @@ export async function startRedisSentinels(
       sentinels,
       client,
       logs,
-      killMaster: () => killChild(master.child),
+      killMaster: () => killAndWait(master.child),
       waitForFailover: async (timeoutMs) => {
         const promoted = (reply: string) => reply.split('\n')[1] === String(replicaPort);
         const isMaster = (reply: string) => reply.startsWith('master');
@@ -151,7 +146,7 @@ export async function sentinelUnavailable(): Promise<string | undefined> {
     const conf = join(dir, 'probe.conf');
     // Monitors nothing: the probe must not connect anywhere.
     writeFileSync(conf, `port ${port}\nbind 127.0.0.1\ndir ${dir}\nlogfile ${dir}/probe.log\n`);
-    await killChild(await launchSentinel(conf, port));
+    await killAndWait(await launchSentinel(conf, port));
     return undefined;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
@@ -176,7 +171,7 @@ async function launchSentinel(conf: string, port: number): Promise<ChildProcess>
     );
     if (up) return child;
     failures.push(`${command} ${args.join(' ')}`);
-    await killChild(child);
+    await killAndWait(child);
   }
   throw new Error(`no way to run Redis Sentinel worked (tried: ${failures.join('; ')})`);
 }
@@ -224,16 +219,6 @@ async function ask(port: number, command: string[], check: (reply: string) => bo
 
 function flatten(reply: unknown): string {
   return Array.isArray(reply) ? reply.map(flatten).join('\n') : String(reply);
-}
-
-function killChild(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) {
-      return resolve();
-    }
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
 }
 
 /** A kernel-picked free port; never the machine's shared Redis port. */

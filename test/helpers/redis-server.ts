@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort, waitUntil } from './ports.ts';
+import { killAndWait, redisArgs } from './processes.ts';
 
 export type RedisServer = {
   port: number;
@@ -35,11 +36,7 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisServe
       : ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir];
   let child: ChildProcess | undefined;
   const launch = async () => {
-    child = spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence],
-      { stdio: 'ignore' },
-    );
+    child = spawn('redis-server', redisArgs(port, persistence), { stdio: 'ignore' });
     const probe = new Redis({
       host: '127.0.0.1',
       port,
@@ -57,14 +54,7 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisServe
     );
     probe.disconnect();
   };
-  const kill = async () => {
-    const running = child;
-    if (running === undefined || running.exitCode !== null || running.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      running.once('exit', () => resolve());
-      running.kill('SIGKILL');
-    });
-  };
+  const kill = () => killAndWait(child);
   await launch();
   const client = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 3 });
   client.on('error', () => {}); // refused while a test has killed the server; it reconnects
