@@ -1,41 +1,17 @@
 /** The gateway's main behaviours, run against a real process of each runtime and a real Redis. */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { type GatewayProcess, type Runtime, startGateway } from '../helpers/gateway-process.ts';
+import { describe, expect, test } from 'bun:test';
+import { useGateway } from '../helpers/fixture.ts';
+import type { Runtime } from '../helpers/gateway-process.ts';
 import { waitUntil } from '../helpers/ports.ts';
-import { type RedisServer, publish, startRedis } from '../helpers/redis-server.ts';
-import { type SseConnection, openSse } from '../helpers/sse-client.ts';
+import { publish } from '../helpers/redis-server.ts';
 
 const CHAIN = 'sse:chain-feed';
 const SERIES = 'sse:timeseries';
 
 export function gatewaySuite(runtime: Runtime): void {
   describe(`gateway on ${runtime}`, () => {
-    let redis: RedisServer;
-    let gateway: GatewayProcess;
-    const open: SseConnection[] = [];
-    const connect = async (path: string, headers: Record<string, string> = {}) => {
-      const connection = await openSse(`${gateway.url}${path}`, headers);
-      open.push(connection);
-      if (connection.status === 200)
-        await connection.waitForEvents(1, 5000, (e) => e.type === 'connected');
-      return connection;
-    };
-
-    beforeAll(async () => {
-      redis = await startRedis();
-      gateway = await startGateway(runtime, {
-        REDIS_URL: redis.url,
-        HEARTBEAT_MS: '400',
-        MAX_ENTRY_BYTES: '4096',
-      });
-      await waitUntil(async () => (await fetch(`${gateway.url}/health`)).ok, 10_000, 'health');
-    });
-
-    afterAll(async () => {
-      for (const connection of open) connection.close();
-      await gateway?.stop('SIGKILL');
-      await redis?.stop();
-    });
+    const fixture = useGateway(runtime, { HEARTBEAT_MS: '400', MAX_ENTRY_BYTES: '4096' });
+    const { connect } = fixture;
 
     test('opens with retry and a connected event, and stream headers', async () => {
       const sse = await connect('/sse/chain-feed');
@@ -53,7 +29,7 @@ export function gatewaySuite(runtime: Runtime): void {
     test('sends each entry as id, event chain and the payload byte for byte', async () => {
       const sse = await connect('/sse/chain-feed');
       const payload = '{"symbol":"SPX",  "bid":1.50,"note":"é"}';
-      const id = await publish(redis.client, CHAIN, payload);
+      const id = await publish(fixture.redis.client, CHAIN, payload);
       const [event] = await sse.waitForEvents(1);
       expect(event).toEqual({ type: 'chain', data: payload, id });
       expect(sse.raw()).toContain(`id: ${id}\nevent: chain\ndata: ${payload}\n\n`);
@@ -68,7 +44,7 @@ export function gatewaySuite(runtime: Runtime): void {
         '{"symbol":"SPX",\r\n\r\n"seq":3}',
         '{"symbol":"SPX","seq":4,"note":"a\u2028b\u0085c"}\n',
       ];
-      for (const payload of payloads) await publish(redis.client, CHAIN, payload);
+      for (const payload of payloads) await publish(fixture.redis.client, CHAIN, payload);
       const events = await sse.waitForEvents(4);
       expect(events.map((e) => JSON.parse(e.data).seq)).toEqual([1, 2, 3, 4]);
       expect(events.map((e) => JSON.parse(e.data))).toEqual(payloads.map((p) => JSON.parse(p)));
@@ -80,8 +56,8 @@ export function gatewaySuite(runtime: Runtime): void {
 
     test('carries two streams on one connection with a cursor over both', async () => {
       const sse = await connect('/sse?streams=chain-feed,timeseries');
-      const chainId = await publish(redis.client, CHAIN, { symbol: 'SPX', seq: 1 });
-      const seriesId = await publish(redis.client, SERIES, { symbol: 'SPX', spot: 5000 });
+      const chainId = await publish(fixture.redis.client, CHAIN, { symbol: 'SPX', seq: 1 });
+      const seriesId = await publish(fixture.redis.client, SERIES, { symbol: 'SPX', spot: 5000 });
       const events = await sse.waitForEvents(2);
       expect(events.map((e) => e.type)).toEqual(['chain', 'timeseries']);
       expect(events[0]?.id).toStartWith(`chain-feed=${chainId};timeseries=`);
@@ -91,12 +67,12 @@ export function gatewaySuite(runtime: Runtime): void {
 
     test('filters by symbol, case-insensitively, from the field or the payload', async () => {
       const sse = await connect('/sse/chain-feed?symbols=spx,Qqq');
-      await publish(redis.client, CHAIN, { symbol: 'SPX', seq: 1 });
-      await publish(redis.client, CHAIN, { symbol: 'IWM', seq: 2 });
-      await publish(redis.client, CHAIN, { seq: 3 });
-      await publish(redis.client, CHAIN, { seq: 4 }, 'qqq');
-      await publish(redis.client, CHAIN, { symbol: 'QQQ', seq: 5 }, 'IWM');
-      await publish(redis.client, CHAIN, { symbol: 'QQQ', seq: 6 });
+      await publish(fixture.redis.client, CHAIN, { symbol: 'SPX', seq: 1 });
+      await publish(fixture.redis.client, CHAIN, { symbol: 'IWM', seq: 2 });
+      await publish(fixture.redis.client, CHAIN, { seq: 3 });
+      await publish(fixture.redis.client, CHAIN, { seq: 4 }, 'qqq');
+      await publish(fixture.redis.client, CHAIN, { symbol: 'QQQ', seq: 5 }, 'IWM');
+      await publish(fixture.redis.client, CHAIN, { symbol: 'QQQ', seq: 6 });
       const events = await sse.waitForEvents(3);
       await Bun.sleep(100); // a wrongly delivered entry would arrive in this window
       expect(sse.entries().map((e) => JSON.parse(e.data).seq)).toEqual([1, 4, 6]);
@@ -113,7 +89,8 @@ export function gatewaySuite(runtime: Runtime): void {
     });
 
     test('counts clients up and down on /health', async () => {
-      const count = async () => (await (await fetch(`${gateway.url}/health`)).json()).clients;
+      const count = async () =>
+        (await (await fetch(`${fixture.gateway.url}/health`)).json()).clients;
       const before = await count();
       const a = await connect('/sse/chain-feed');
       const b = await connect('/sse?streams=timeseries');
@@ -139,17 +116,17 @@ export function gatewaySuite(runtime: Runtime): void {
     test('skips entries without json, with bad json or too large, and keeps going', async () => {
       const a = await connect('/sse/chain-feed');
       const b = await connect('/sse/chain-feed');
-      await publish(redis.client, CHAIN, { seq: 1 });
-      await redis.client.xadd(CHAIN, '*', 'other', 'x');
-      await publish(redis.client, CHAIN, '{"seq": 2');
-      await publish(redis.client, CHAIN, { seq: 3, pad: 'x'.repeat(5000) });
-      await redis.client.xadd(CHAIN, '*', 'json', Buffer.from([0x7b, 0xff, 0x7d]));
-      await publish(redis.client, CHAIN, { seq: 4 });
+      await publish(fixture.redis.client, CHAIN, { seq: 1 });
+      await fixture.redis.client.xadd(CHAIN, '*', 'other', 'x');
+      await publish(fixture.redis.client, CHAIN, '{"seq": 2');
+      await publish(fixture.redis.client, CHAIN, { seq: 3, pad: 'x'.repeat(5000) });
+      await fixture.redis.client.xadd(CHAIN, '*', 'json', Buffer.from([0x7b, 0xff, 0x7d]));
+      await publish(fixture.redis.client, CHAIN, { seq: 4 });
       for (const sse of [a, b]) {
         await sse.waitForEvents(2);
         expect(sse.entries().map((e) => JSON.parse(e.data).seq)).toEqual([1, 4]);
       }
-      expect(gateway.output()).toContain('"reason":"invalid_json"');
+      expect(fixture.gateway.output()).toContain('"reason":"invalid_json"');
     });
 
     test('resumes from Last-Event-ID exactly once while publishing continues', async () => {
@@ -158,7 +135,7 @@ export function gatewaySuite(runtime: Runtime): void {
       let publishing = true;
       const publisher = (async () => {
         while (publishing && seq < 2000) {
-          await publish(redis.client, CHAIN, { symbol: 'RES', seq: ++seq });
+          await publish(fixture.redis.client, CHAIN, { symbol: 'RES', seq: ++seq });
         }
       })();
       await first.waitForEvents(50, 10_000);
@@ -181,7 +158,7 @@ export function gatewaySuite(runtime: Runtime): void {
         Array.from({ length: 200 }, () => connect('/sse/chain-feed?symbols=FAN')),
       );
       for (let seq = 1; seq <= 100; seq++) {
-        await publish(redis.client, CHAIN, { symbol: 'FAN', seq });
+        await publish(fixture.redis.client, CHAIN, { symbol: 'FAN', seq });
       }
       const expected = Array.from({ length: 100 }, (_, i) => i + 1);
       for (const sse of clients) {

@@ -1,9 +1,10 @@
 /** /metrics after real traffic, on a real gateway process of each runtime and a real Redis. */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { type GatewayProcess, type Runtime, startGateway } from '../helpers/gateway-process.ts';
+import { describe, expect, test } from 'bun:test';
+import { useGateway } from '../helpers/fixture.ts';
+import type { Runtime } from '../helpers/gateway-process.ts';
 import { waitUntil } from '../helpers/ports.ts';
-import { type RedisServer, publish, startRedis } from '../helpers/redis-server.ts';
-import { type SseConnection, openSse } from '../helpers/sse-client.ts';
+import { publish } from '../helpers/redis-server.ts';
+import { openSse } from '../helpers/sse-client.ts';
 import { type Scrape, parseScrape } from '../helpers/metrics-text.ts';
 
 const CHAIN = 'sse:chain-feed';
@@ -12,39 +13,16 @@ const TOKEN_IN_URL = 'tok-must-not-leak-7f3a';
 
 for (const runtime of ['bun', 'node'] as const satisfies readonly Runtime[]) {
   describe(`/metrics on ${runtime}`, () => {
-    let redis: RedisServer;
-    let gateway: GatewayProcess;
-    const open: SseConnection[] = [];
+    const fixture = useGateway(runtime, { MAX_ENTRY_BYTES: '2048', LOG_LEVEL: 'debug' });
+    const { connect } = fixture;
     const scrape = async (): Promise<Scrape> => {
-      const response = await fetch(`${gateway.url}/metrics`);
+      const response = await fetch(`${fixture.gateway.url}/metrics`);
       expect(response.status).toBe(200);
       return parseScrape(await response.text());
     };
-    const connect = async (path: string, headers: Record<string, string> = {}) => {
-      const connection = await openSse(`${gateway.url}${path}`, headers);
-      open.push(connection);
-      await connection.waitForEvents(1, 5000, (e) => e.type === 'connected');
-      return connection;
-    };
-
-    beforeAll(async () => {
-      redis = await startRedis();
-      gateway = await startGateway(runtime, {
-        REDIS_URL: redis.url,
-        MAX_ENTRY_BYTES: '2048',
-        LOG_LEVEL: 'debug',
-      });
-      await waitUntil(async () => (await fetch(`${gateway.url}/health`)).ok, 10_000, 'health');
-    });
-
-    afterAll(async () => {
-      for (const connection of open) connection.close();
-      await gateway?.stop('SIGKILL');
-      await redis?.stop();
-    });
 
     test('serves the Prometheus text format and says which runtime it runs on', async () => {
-      const response = await fetch(`${gateway.url}/metrics`);
+      const response = await fetch(`${fixture.gateway.url}/metrics`);
       expect(response.headers.get('content-type')).toStartWith('text/plain; version=0.0.4');
       const metrics = parseScrape(await response.text());
       expect(metrics.value('sse_gateway_info', { runtime })).toBe(1);
@@ -63,11 +41,12 @@ for (const runtime of ['bun', 'node'] as const satisfies readonly Runtime[]) {
       expect(during.value('sse_gateway_clients', { stream: 'timeseries' })).toBe(1);
       expect(during.value('sse_gateway_connections')).toBe(2);
 
-      for (let seq = 1; seq <= 3; seq++) await publish(redis.client, CHAIN, { symbol: 'SPX', seq });
-      await publish(redis.client, CHAIN, '{not json');
-      await redis.client.xadd(CHAIN, '*', 'symbol', 'SPX');
-      await publish(redis.client, CHAIN, { symbol: 'SPX', pad: 'x'.repeat(4096) });
-      await publish(redis.client, SERIES, { t: 1 });
+      for (let seq = 1; seq <= 3; seq++)
+        await publish(fixture.redis.client, CHAIN, { symbol: 'SPX', seq });
+      await publish(fixture.redis.client, CHAIN, '{not json');
+      await fixture.redis.client.xadd(CHAIN, '*', 'symbol', 'SPX');
+      await publish(fixture.redis.client, CHAIN, { symbol: 'SPX', pad: 'x'.repeat(4096) });
+      await publish(fixture.redis.client, SERIES, { t: 1 });
       await one.waitForEvents(3);
       await both.waitForEvents(4);
 
@@ -105,8 +84,8 @@ for (const runtime of ['bun', 'node'] as const satisfies readonly Runtime[]) {
     test('counts connects by kind and refused requests by error code', async () => {
       const before = await scrape();
       const resumed = await connect('/sse/chain-feed', { 'Last-Event-ID': '0-0' });
-      const unknown = await openSse(`${gateway.url}/sse/no-such-stream`);
-      const badQuery = await openSse(`${gateway.url}/sse?streams=chain-feed,`);
+      const unknown = await openSse(`${fixture.gateway.url}/sse/no-such-stream`);
+      const badQuery = await openSse(`${fixture.gateway.url}/sse?streams=chain-feed,`);
       expect([unknown.status, badQuery.status]).toEqual([404, 400]);
       const after = await scrape();
       const grew = (name: string, labels: Record<string, string>) =>
@@ -119,18 +98,18 @@ for (const runtime of ['bun', 'node'] as const satisfies readonly Runtime[]) {
     });
 
     test('labels no series by symbol or token, and logs no token', async () => {
-      const text = await (await fetch(`${gateway.url}/metrics`)).text();
+      const text = await (await fetch(`${fixture.gateway.url}/metrics`)).text();
       expect(text).not.toContain('SPX');
       expect(text).not.toContain(TOKEN_IN_URL);
       const labelNames = new Set(parseScrape(text).samples.flatMap((s) => Object.keys(s.labels)));
       for (const forbidden of ['symbol', 'token', 'url', 'ip', 'client']) {
         expect(labelNames.has(forbidden)).toBe(false);
       }
-      expect(gateway.output()).not.toContain(TOKEN_IN_URL);
+      expect(fixture.gateway.output()).not.toContain(TOKEN_IN_URL);
     });
 
     test('logs one debug line per connect and per disconnect, with the URL redacted', () => {
-      const lines = gateway
+      const lines = fixture.gateway
         .output()
         .split('\n')
         .filter((line) => line.startsWith('{'));
@@ -148,10 +127,10 @@ for (const runtime of ['bun', 'node'] as const satisfies readonly Runtime[]) {
     });
 
     test('counts Redis reconnects and shows Redis down while it is away', async () => {
-      redis.client.on('error', () => {}); // the test's own client loses Redis too, on purpose
-      await redis.kill();
+      fixture.redis.client.on('error', () => {}); // the test's own client loses Redis too, on purpose
+      await fixture.redis.kill();
       await waitUntil(async () => (await scrape()).value('sse_gateway_redis_up') === 0, 10_000);
-      await redis.restart();
+      await fixture.redis.restart();
       await waitUntil(
         async () => {
           const metrics = await scrape();
