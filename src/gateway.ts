@@ -22,8 +22,11 @@ export type Gateway = {
   app: Hono<AppEnv>;
   hub: Broadcaster;
   readers: ReaderPool;
-  /** Ends every client with a `shutdown` event and refuses new ones; resolves when all left. */
-  drain: (timeoutMs: number) => Promise<void>;
+  /**
+   * Ends every client with a `shutdown` event (flushed before its stream closes) and answers
+   * new ones the same way. Clients leave at once; the server's stop waits for the flush.
+   */
+  drain: () => void;
   /** Stops reading and closes Redis connections. */
   stop: () => Promise<void>;
 };
@@ -120,11 +123,9 @@ export async function createGateway(config: Config, log: Logger): Promise<Gatewa
     app,
     hub,
     readers: pool,
-    drain: async (timeoutMs) => {
+    drain: () => {
       draining = true;
       for (const client of hub.clients) client.close('shutdown', shutdownFrame);
-      const deadline = Date.now() + timeoutMs;
-      while (hub.clients.size > 0 && Date.now() < deadline) await delay(20);
     },
     stop: async () => {
       stopHeartbeat();
@@ -150,8 +151,4 @@ function parseJwks(text: string | undefined): object | undefined {
   } catch (cause) {
     throw new GatewayError('invalid_config', 'AUTH_JWKS_FILE does not hold JSON', { cause });
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

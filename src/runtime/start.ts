@@ -45,7 +45,7 @@ export function onShutdown(started: Started, stopServer: (graceMs: number) => Pr
     const force = setTimeout(() => process.exit(0), config.shutdownTimeoutMs + 1000);
     force.unref?.();
     const deadline = Date.now() + config.shutdownTimeoutMs;
-    await gateway.drain(config.shutdownTimeoutMs);
+    gateway.drain();
     // Give the final frames a moment to flush, then close whatever is still open.
     const graceMs = Math.min(1000, Math.max(0, deadline - Date.now()));
     await Promise.race([stopServer(graceMs), delay(graceMs + 500)]);
