@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { forkModule, spawnServer, stopChild } from './children.ts';
-import { freePort } from './free-port.ts';
+import { freePort } from '../../src/demo/child-process.ts';
 import { fdLimit, processTree } from './proc-stats.ts';
 import { request } from './rpc.ts';
 import type { Running, StartContext } from './targets.ts';

@@ -1,7 +1,7 @@
 // Runs a throwaway redis-server on a free loopback port, never the machine's shared one.
 import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { freePort } from './free-port.ts';
+import { freePort } from '../../src/demo/child-process.ts';
 import { spawnServer, stopChild } from './children.ts';
 import { waitFor } from './wait.ts';
 

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnServer, stopChild } from './children.ts';
 import type { TargetName } from './config.ts';
-import { freePort } from './free-port.ts';
+import { freePort } from '../../src/demo/child-process.ts';
 import { processTree } from './proc-stats.ts';
 import { startNchan, nchanMissing } from './nchan.ts';
 import { httpGet, waitFor } from './wait.ts';

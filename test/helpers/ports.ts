@@ -1,18 +1,5 @@
-/** Free TCP ports on loopback, asked from the kernel (never fixed numbers). */
-import { createServer } from 'node:net';
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** Free TCP ports on loopback, asked from the kernel (never fixed numbers), and polling. */
+export { freePort } from '../../src/demo/child-process.ts';
 
 /** Polls `check` until it returns true or `timeoutMs` passes. */
 export async function waitUntil(
